@@ -1,0 +1,33 @@
+"""Error types and the wording that names an op and its inputs, shared by all error paths."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AnomalyError(FloatingPointError):
+    """Raised inside `detect_anomaly()` by the first op whose value or gradient is NaN or inf."""
+
+
+class GradcheckError(AssertionError):
+    """Analytic and finite-difference gradients disagree; the message is a table of both."""
+
+
+class GraphCycleError(ValueError):
+    """The graph is not a DAG: some node's inputs were edited so that it depends on itself."""
+
+
+def describe(v: Any) -> str:
+    """One input as an error message shows it: its label, its value, and where it came from."""
+    data = getattr(v, "data", v)
+    text = f"{v.label} = {data!r}" if getattr(v, "label", "") else repr(data)
+    op = getattr(v, "_op", None)
+    if op is not None and op.name:
+        text += f" (from {op.name})"
+    return text
+
+
+def op_error(op: Any, error: Exception, inputs: tuple) -> Exception:
+    """The same kind of exception, with a message that starts with the op and its inputs."""
+    args = ", ".join(describe(x) for x in inputs)
+    return type(error)(f"{op.name}({args}): {error}")

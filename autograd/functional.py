@@ -1,0 +1,58 @@
+"""grad and value_and_grad: derivatives of Python functions, composable as in HIPS autograd/JAX.
+
+Called with numbers, they return floats. Called with Values (which is what happens inside
+another `grad`), they differentiate with `create_graph=True` and return Values, so
+`grad(grad(f))(x)` is the second derivative.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .engine import gradients
+from .value import Value, _scalar
+
+
+def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
+    """A function returning (f(*args), df/dargs[argnums]); a tuple of grads when argnums is a tuple."""
+    several = not isinstance(argnums, int)
+    nums = tuple(argnums) if several else (argnums,)
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
+        for i in nums:
+            if not -len(args) <= i < len(args):
+                raise IndexError(f"argnums {i} is out of range for {len(args)} positional arguments")
+        nested = any(isinstance(x, Value) for x in args)
+        args = list(args)
+        for i in nums:
+            if not isinstance(args[i], Value):
+                data = _scalar(args[i])
+                if data is None:
+                    raise TypeError(f"grad: argument {i} must be a number or a Value, "
+                                    f"got {type(args[i]).__name__}: {args[i]!r}")
+                args[i] = Value(data)
+        out = f(*args, **kwargs)
+        if not isinstance(out, Value):
+            if _scalar(out) is None:
+                raise TypeError(f"grad: {getattr(f, '__name__', f)!r} must return a Value or a number, "
+                                f"got {type(out).__name__}")
+            out = Value(out, requires_grad=False)  # does not depend on the arguments
+        grads = gradients(out, [args[i] for i in nums], create_graph=nested)
+        value = out if nested else out.data
+        return value, (tuple(grads) if several else grads[0])
+
+    return wrapper
+
+
+def grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
+    """A function returning df/dargs[argnums] at the given point (see `value_and_grad`)."""
+    vg = value_and_grad(f, argnums)
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return vg(*args, **kwargs)[1]
+
+    return wrapper
