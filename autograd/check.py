@@ -54,11 +54,14 @@ def gradcheck(f: Callable, *args: Any, order: int = 1, eps: float = 1e-6, atol: 
     for i, name in enumerate(names):
         rows.append((f"d/d{name}", analytic[i], _central(lambda p: _evaluate(f, p), x, i, eps)))
     if order == 2:
-        first = [grad(f, argnums=i) for i in everyone]
+        gradient = grad(f, argnums=everyone)
         for i, name in enumerate(names):
-            hessian_row = grad(first[i], argnums=everyone)(*x)
+            def partial_i(*p: Any, i: int = i) -> Any:
+                return gradient(*p)[i]
+
+            hessian_row = grad(partial_i, argnums=everyone)(*x)
             for j, other in enumerate(names):
-                numeric = _central(lambda p, gi=first[i]: float(gi(*p)), x, j, eps)
+                numeric = _central(lambda p, d=partial_i: float(d(*p)), x, j, eps)
                 rows.append((f"d2/d{name}d{other}", hessian_row[j], numeric))
     bad = [not _close(a, n, atol, rtol) for _, a, n in rows]
     if any(bad):

@@ -1,9 +1,8 @@
-"""The backward pass: order the graph, then apply each node's local derivatives (chain rule).
+"""The backward pass: apply each node's local derivatives in reverse order (the chain rule).
 
-`backward_order` is the one traversal everything uses (backward, create_graph, the functional
-API, zero_grad, the Stepper, explain, drawing). It is iterative (no recursion limit), follows
-inputs in order (deterministic) and counts each computed node's users in a slot (Kahn's
-algorithm), so it needs no set or dict on the hot path and notices cycles.
+The eager float pass runs on the derivatives each op stored in its node; `create_graph`,
+anomaly checking and the functional API evaluate the op table's rules in a math namespace
+instead (`propagate`), which is slower but can build graph and check every term.
 """
 
 from __future__ import annotations
@@ -12,106 +11,13 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .errors import AnomalyError, GraphCycleError, describe
-from .mode import Mode
+from . import mode
+from .errors import AnomalyError, describe
 from .numerics import FloatMath
 from .ops import CONST
+from .order import backward_order, clear_counts, count_users, raise_cycle, topological_sort
 from .value import Value, _scalar
 from .valuemath import ValueMath
-
-
-def _count_users(root: Value, reset_grads: bool = False) -> int:
-    """Pass 1: in each computed node's `_pending`, the number of edges from nodes below `root`.
-
-    Returns how many computed nodes there are; `reset_grads` zeroes their grads on the way (a
-    fresh backward pass). Pass 2 (`backward_order`, or the fused loop in
-    `backward`) emits a node once all its users are emitted, counting `_pending` back to 0.
-    """
-    stack = [root]
-    pop, push = stack.pop, stack.append
-    found = 1
-    while stack:
-        v = pop()
-        a, b = v._a, v._b
-        if a._a is not None:
-            n = a._pending
-            a._pending = n + 1
-            if not n:
-                found += 1
-                push(a)
-                if reset_grads:
-                    a.grad = 0.0
-        if b is not None and b._a is not None:
-            n = b._pending
-            b._pending = n + 1
-            if not n:
-                found += 1
-                push(b)
-                if reset_grads:
-                    b.grad = 0.0
-    if root._pending:  # the root is its own input's input
-        _cycle(root)
-    return found
-
-
-def _cycle(root: Value) -> None:
-    _clear_counts(root)
-    raise GraphCycleError(f"the graph below {describe(root)} has a cycle: some node is its own input")
-
-
-def backward_order(root: Value) -> list[Value]:
-    """The computed (non-leaf) nodes `root` depends on, `root` first, each before its inputs."""
-    if root._a is None:
-        return []
-    try:
-        found = _count_users(root)
-        order = [root]
-        stack = [root]
-        append, pop, push = order.append, stack.pop, stack.append
-        while stack:
-            v = pop()
-            a, b = v._a, v._b
-            if a._a is not None:
-                n = a._pending - 1
-                a._pending = n
-                if not n:
-                    append(a)
-                    push(a)
-            if b is not None and b._a is not None:
-                n = b._pending - 1
-                b._pending = n
-                if not n:
-                    append(b)
-                    push(b)
-    except BaseException:
-        _clear_counts(root)
-        raise
-    if len(order) != found:
-        _cycle(root)
-    return order
-
-
-def _clear_counts(root: Value) -> None:
-    """Reset the traversal counters after an interrupted or cyclic traversal."""
-    seen, stack = set(), [root]
-    while stack:
-        v = stack.pop()
-        if id(v) not in seen:
-            seen.add(id(v))
-            v._pending = 0
-            stack.extend(v._prev)
-
-
-def topological_sort(root: Value) -> list[Value]:
-    """Every node `root` depends on, leaves included, each after its inputs (a tape, in order)."""
-    nodes, seen = [], set()
-    for v in reversed(backward_order(root)):
-        for x in v._prev:
-            if x._a is None and id(x) not in seen:
-                seen.add(id(x))
-                nodes.append(x)
-        nodes.append(v)
-    return nodes or [root]
 
 
 def local_derivatives(node: Value, m: Any = FloatMath) -> list[tuple[Value, Any]]:
@@ -122,7 +28,8 @@ def local_derivatives(node: Value, m: Any = FloatMath) -> list[tuple[Value, Any]
     """
     inputs = node._prev
     args = inputs + (node,) if m is ValueMath else tuple(x.data for x in inputs) + (node.data,)
-    return [(x, rule(m, *args)) for x, rule in zip(inputs, node._op.derivatives) if x._op is not CONST]
+    rules = node._op.rules(m)[1]
+    return [(x, rule(*args)) for x, rule in zip(inputs, rules) if x._op is not CONST]
 
 
 def apply_chain_rule(node: Value) -> None:
@@ -136,7 +43,7 @@ def backward(root: Value, grad: Any = 1.0, create_graph: bool = False) -> None:
     seed = grad if isinstance(grad, Value) else _scalar(grad)
     if seed is None:
         raise TypeError(f"backward: grad must be a number, got {type(grad).__name__}: {grad!r}")
-    if create_graph or Mode.anomaly or isinstance(seed, Value):
+    if create_graph or mode.anomaly or isinstance(seed, Value):
         grads = propagate(backward_order(root), root, seed, ValueMath if create_graph else FloatMath)
         for node, g in grads.items():
             old = node.grad
@@ -146,50 +53,49 @@ def backward(root: Value, grad: Any = 1.0, create_graph: bool = False) -> None:
         if root._op is not CONST:
             root.grad += seed
         return
+    _backward_floats(root, seed)
+
+
+def _backward_floats(root: Value, seed: float) -> None:
+    """The hot path: pass 2 of the traversal fused with the chain rule on the stored derivatives."""
     try:
-        found = _count_users(root, reset_grads=True)
+        found = count_users(root, reset_grads=True)
         root.grad = seed
-        stack = [root]
-        pop, push = stack.pop, stack.append
-        done, F = 0, FloatMath
-        while stack:  # pass 2 fused with the chain rule: the hot loop, on the table's float rules
-            v = pop()
+        stack: list[Value] = []
+        push, pop = stack.append, stack.pop
+        done, v = 0, root
+        while v is not None:
             done += 1
-            g, op, a, b = v.grad, v._op, v._a, v._b
-            if b is None:
-                a.grad += op.d0(F, a.data, v.data) * g
+            g, a, b, after = v.grad, v._a, v._b, None
+            if a._op is not CONST:  # (a constant is a leaf, and a unary op's input is never one)
+                a.grad += v._da * g
                 if a._a is not None:
                     n = a._pending - 1
                     a._pending = n
                     if not n:
-                        push(a)
-                continue
-            x, y, z = a.data, b.data, v.data
-            if a._op is not CONST:
-                a.grad += op.d0(F, x, y, z) * g
-                if a._a is not None:
-                    n = a._pending - 1
-                    a._pending = n
-                    if not n:
-                        push(a)
-            if b._op is not CONST:
-                b.grad += op.d1(F, x, y, z) * g
+                        after = a
+            if b is not None and b._op is not CONST:
+                b.grad += v._db * g
                 if b._a is not None:
                     n = b._pending - 1
                     b._pending = n
                     if not n:
-                        push(b)
+                        if after is None:
+                            after = b
+                        else:
+                            push(b)
+            v = after if after is not None else pop() if stack else None
     except BaseException:
-        _clear_counts(root)
+        clear_counts(root)
         raise
     if done != found:
-        _cycle(root)
+        raise_cycle(root)
 
 
 def propagate(order: list[Value], root: Value, seed: Any, m: Any = FloatMath) -> dict[Value, Any]:
     """d root / d node for every node, in a dict (no `.grad` is touched). Checks NaN/inf in anomaly mode."""
     grads: dict[Value, Any] = {root: seed}
-    check = Mode.anomaly
+    check = mode.anomaly
     for v in order:
         g = grads[v]
         for x, local in local_derivatives(v, m):

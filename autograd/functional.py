@@ -12,7 +12,20 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .engine import gradients
+from .ops import CONST
 from .value import Value, _scalar
+
+
+def _lift(x: Any, i: int, differentiate: bool) -> Any:
+    """Argument i as f sees it: a leaf Value if differentiated, a constant Value if another number."""
+    if isinstance(x, Value):  # a constant to differentiate by (from an outer grad) becomes a variable
+        return Value(x.data) if differentiate and x._op is CONST else x
+    data = _scalar(x)
+    if data is None:
+        if differentiate:
+            raise TypeError(f"grad: argument {i} must be a number or a Value, got {type(x).__name__}: {x!r}")
+        return x
+    return Value(data, requires_grad=differentiate)
 
 
 def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
@@ -26,14 +39,7 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
             if not -len(args) <= i < len(args):
                 raise IndexError(f"argnums {i} is out of range for {len(args)} positional arguments")
         nested = any(isinstance(x, Value) for x in args)
-        args = list(args)
-        for i in nums:
-            if not isinstance(args[i], Value):
-                data = _scalar(args[i])
-                if data is None:
-                    raise TypeError(f"grad: argument {i} must be a number or a Value, "
-                                    f"got {type(args[i]).__name__}: {args[i]!r}")
-                args[i] = Value(data)
+        args = [_lift(x, i, i in nums or i - len(args) in nums) for i, x in enumerate(args)]
         out = f(*args, **kwargs)
         if not isinstance(out, Value):
             if _scalar(out) is None:

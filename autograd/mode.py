@@ -1,7 +1,7 @@
 """Global recording state, read by every op on the hot path with a single attribute check.
 
 `no_grad` turns recording off (results are constants, nothing is linked); `detect_anomaly`
-turns on NaN/inf checks. `Mode.fast` is true only when neither applies, so an op pays one
+turns on NaN/inf checks. `fast` is true only when neither applies, so an op pays one module
 attribute load for both features.
 """
 
@@ -11,28 +11,25 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+recording: bool = True  # ops link their results into the graph
+anomaly: bool = False  # ops and backward check for NaN/inf
+fast: bool = True  # recording and not anomaly: the only flag the hot path reads
 
-class Mode:
-    """Process-wide switches (like PyTorch's, but not thread-local: one model, one thread)."""
 
-    recording: bool = True
-    anomaly: bool = False
-    fast: bool = True
-
-    @classmethod
-    def set(cls, *, recording: bool | None = None, anomaly: bool | None = None) -> tuple[bool, bool]:
-        """Change the switches; return the previous (recording, anomaly) for restoring."""
-        previous = (cls.recording, cls.anomaly)
-        if recording is not None:
-            cls.recording = recording
-        if anomaly is not None:
-            cls.anomaly = anomaly
-        cls.fast = cls.recording and not cls.anomaly
-        return previous
+def set_flags(*, recording: bool | None = None, anomaly: bool | None = None) -> tuple[bool, bool]:
+    """Change the switches (process-wide, not per thread); return the previous (recording, anomaly)."""
+    global fast
+    previous = (globals()["recording"], globals()["anomaly"])
+    if recording is not None:
+        globals()["recording"] = recording
+    if anomaly is not None:
+        globals()["anomaly"] = anomaly
+    fast = globals()["recording"] and not globals()["anomaly"]
+    return previous
 
 
 class _Switch:
-    """Set some Mode flags inside a `with` block or a decorated function; restore them after."""
+    """Set some mode flags inside a `with` block or a decorated function; restore them after."""
 
     flags: dict[str, bool] = {}
 
@@ -40,11 +37,11 @@ class _Switch:
         self._saved: list[tuple[bool, bool]] = []
 
     def __enter__(self) -> None:
-        self._saved.append(Mode.set(**self.flags))
+        self._saved.append(set_flags(**self.flags))
 
     def __exit__(self, *exc: object) -> None:
         recording, anomaly = self._saved.pop()
-        Mode.set(recording=recording, anomaly=anomaly)
+        set_flags(recording=recording, anomaly=anomaly)
 
     def __call__(self, func: Callable) -> Callable:
         @functools.wraps(func)

@@ -1,8 +1,9 @@
-"""Value: one scalar in the computation graph. Its operators are thin calls into the op table.
+"""Value: one scalar in the computation graph. Its operators are compiled from the op table.
 
-A node stores its value (`data`), its gradient (`grad`), its op and at most two inputs in
-slots (`_a`, `_b`): no tuple, set or closure per node, so a node is small, allocation is cheap
-and a graph holds no reference cycles (reference counting frees it at once).
+A node keeps its value (`data`), gradient (`grad`), op, at most two inputs (`_a`, `_b`) and
+their local derivatives (`_da`, `_db`, computed in the forward pass) in slots: no tuple, set
+or closure per node, so a node is small, allocation is cheap, the backward loop makes no call
+per node, and a graph holds no reference cycles (reference counting frees it at once).
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from . import mode
 from .errors import AnomalyError, describe, op_error
-from .mode import Mode
 from .numerics import FloatMath
-from .ops import CONST, LEAF, OPS, Op, lookup
+from .ops import CONST, LEAF, OPS, Op, lookup, namespace
 
 _new = object.__new__
 _ERRORS = (ArithmeticError, ValueError)
@@ -33,83 +34,78 @@ def _scalar(x: Any) -> float | None:
 
 def _constant(x: Any) -> Value | None:
     data = _scalar(x)
-    if data is None:
-        return None
+    return None if data is None else _leaf(data, CONST)
+
+
+def _leaf(data: float, op: Op) -> Value:
     out = _new(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    out._op = CONST
-    out._a = out._b = None
+    out.data, out.grad, out.label, out._op = data, 0.0, "", op
+    out._a = out._b = out._da = out._db = None
     out._pending = 0
     return out
 
 
 def _link(out: Value, op: Op, a: Value, b: Value | None) -> Value:
-    """Record `out = op(a, b)` in the graph, unless recording is off or no input needs a gradient."""
-    if Mode.recording and (a._op is not CONST or (b is not None and b._op is not CONST)):
+    """The slow path of every op: no_grad, constant inputs, anomaly checks (see `mode`)."""
+    inputs = (a,) if b is None else (a, b)
+    if mode.recording and any(x._op is not CONST for x in inputs):
         out._op, out._a, out._b = op, a, b
+        derivatives = op.rules(FloatMath)[1]
+        locals_ = [d(*(x.data for x in inputs), out.data) for d in derivatives]
+        out._da, out._db = (locals_ + [None])[:2]
     else:
-        out._op, out._a, out._b = CONST, None, None
-    if Mode.anomaly and not math.isfinite(out.data):
-        inputs = (a,) if b is None else (a, b)
+        out._op, out._a, out._b, out._da, out._db = CONST, None, None, None, None
+    if mode.anomaly and not math.isfinite(out.data):
         raise AnomalyError(f"{op.name}({', '.join(map(describe, inputs))}) gave {out.data!r} (forward pass)")
     return out
 
 
-def _unary(op: Op):
-    value = op.value
+# The operator methods, compiled from the table's float expressions: one template, every op.
+_TEMPLATE = """
+def _method(self{params}):{lift}
+    {unpack}
+    a = A.data{load_b}
+    try:
+        out = {value}
+    except _ERRORS as error:
+        raise op_error(op, error, {inputs}) from None
+    node = _new(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    node._pending = 0
+    if mode.fast and {needs_grad}:
+        node._op = op
+        node._a = A
+        node._b = {B}
+        node._da = {d0}
+        node._db = {d1}
+        return node
+    return _link(node, op, A, {B})
+"""
+_UNARY = {"params": "", "lift": "", "unpack": "A = self", "load_b": "", "inputs": "(A,)",
+          "needs_grad": "A._op is not CONST", "B": "None"}
+_BINARY = {"params": ", other", "unpack": "A, B = self, other", "load_b": "\n    b = B.data", "inputs": "(A, B)",
+           "needs_grad": "(A._op is not CONST or B._op is not CONST)", "B": "B", "lift": """
+    if other.__class__ is not Value:
+        other = _constant(other)
+        if other is None:
+            return NotImplemented"""}
 
-    def method(self: Value) -> Value:
-        try:
-            data = value(FloatMath, self.data)
-        except _ERRORS as error:
-            raise op_error(op, error, (self,)) from None
-        out = _new(Value)
-        out.data = data
-        out.grad = 0.0
-        out.label = ""
-        out._pending = 0
-        if Mode.fast and self._op is not CONST:
-            out._op = op
-            out._a = self
-            out._b = None
-            return out
-        return _link(out, op, self, None)
 
-    method.__name__ = op.name
-    method.__doc__ = f"{op.name}(a), with local derivative d/da = {op.formulas[0]}."
-    return method
-
-
-def _binary(op: Op, reflected: bool = False):
-    value = op.value
-
-    def method(self: Value, other: Any) -> Value:
-        if other.__class__ is not Value:
-            other = _constant(other)
-            if other is None:
-                return NotImplemented
-        a, b = (other, self) if reflected else (self, other)
-        try:
-            data = value(FloatMath, a.data, b.data)
-        except _ERRORS as error:
-            raise op_error(op, error, (a, b)) from None
-        out = _new(Value)
-        out.data = data
-        out.grad = 0.0
-        out.label = ""
-        out._pending = 0
-        if Mode.fast and (a._op is not CONST or b._op is not CONST):
-            out._op = op
-            out._a = a
-            out._b = b
-            return out
-        return _link(out, op, a, b)
-
-    method.__name__ = op.name
-    method.__doc__ = f"{op.name}(a, b), with d/da = {op.formulas[0]} and d/db = {op.formulas[1]}."
-    return method
+def _compile(op: Op, method: str, reflected: bool = False):
+    """Value's method for `op`: the template with the op's value and derivative expressions inlined."""
+    parts = dict(_UNARY if op.arity == 1 else _BINARY, value=op.value, d0=op.derivatives[0],
+                 d1=op.derivatives[1] if op.arity == 2 else "None")
+    if reflected:
+        parts["unpack"] = "B, A = self, other"
+    scope = namespace(FloatMath) | {"Value": Value, "_new": _new, "_constant": _constant, "_link": _link,
+                                    "_ERRORS": _ERRORS, "op_error": op_error, "mode": mode, "CONST": CONST, "op": op}
+    exec(_TEMPLATE.format(**parts), scope)
+    function = scope["_method"]
+    function.__name__, function.__qualname__ = method, f"Value.{method}"
+    function.__doc__ = f"{op.name}({', '.join(op.inputs)}) = {op.value}; " + "; ".join(op.formulas)
+    return function
 
 
 class Value:
@@ -119,7 +115,7 @@ class Value:
     makes a constant, which never receives a gradient (numbers in expressions become constants).
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_pending", "__weakref__")
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_da", "_db", "_pending", "__weakref__")
     __array_ufunc__ = None  # numpy on the left of an operator defers to Value's reflected method
 
     def __init__(self, data: Any, _children: tuple = (), _op: str = "", label: str = "",
@@ -131,12 +127,12 @@ class Value:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
         self.data, self.grad, self.label, self._pending = value, 0.0, label, 0
-        self._a = self._b = None
+        self._a = self._b = self._da = self._db = None
         self._op = LEAF if requires_grad else CONST
         if _children:
-            inputs = [c if isinstance(c, Value) else Value(c, requires_grad=False) for c in _children]
-            self._op = lookup(_op, len(inputs))
-            self._a, self._b = inputs[0], (inputs[1] if len(inputs) == 2 else None)
+            inputs = [c if isinstance(c, Value) else _constant(c) for c in _children]
+            op = lookup(_op, len(inputs))
+            _link(self, op, inputs[0], inputs[1] if len(inputs) == 2 else None)
 
     @property
     def _prev(self) -> tuple[Value, ...]:
@@ -184,21 +180,18 @@ class Value:
     def __pos__(self) -> Value:
         return self
 
-    __add__, __radd__ = _binary(OPS["add"]), _binary(OPS["add"], reflected=True)
-    __sub__, __rsub__ = _binary(OPS["sub"]), _binary(OPS["sub"], reflected=True)
-    __mul__, __rmul__ = _binary(OPS["mul"]), _binary(OPS["mul"], reflected=True)
-    __truediv__, __rtruediv__ = _binary(OPS["div"]), _binary(OPS["div"], reflected=True)
-    __pow__, __rpow__ = _binary(OPS["pow"]), _binary(OPS["pow"], reflected=True)
-    _leaky_relu = _binary(OPS["leaky_relu"])
-    __neg__ = _unary(OPS["neg"])
-    __abs__ = _unary(OPS["abs"])
-    exp, log, sqrt = _unary(OPS["exp"]), _unary(OPS["log"]), _unary(OPS["sqrt"])
-    tanh, sigmoid, relu = _unary(OPS["tanh"]), _unary(OPS["sigmoid"]), _unary(OPS["relu"])
-    softplus, sin, cos = _unary(OPS["softplus"]), _unary(OPS["sin"]), _unary(OPS["cos"])
-
     def leaky_relu(self, slope: float | Value = 0.01) -> Value:
         """a if a > 0 else slope * a. A Value slope is learnable (PReLU); a number is a constant."""
         return self._leaky_relu(slope)
 
+
+_METHODS = {"add": "__add__", "sub": "__sub__", "mul": "__mul__", "div": "__truediv__", "pow": "__pow__",
+            "neg": "__neg__", "abs": "__abs__", "leaky_relu": "_leaky_relu"}
+for _op in OPS.values():
+    _name = _METHODS.get(_op.name, _op.name)
+    setattr(Value, _name, _compile(_op, _name))
+    if _name.startswith("__") and _op.arity == 2:
+        _reflected = _name.replace("__", "__r", 1)
+        setattr(Value, _reflected, _compile(_op, _reflected, reflected=True))
 
 from . import engine as _engine  # noqa: E402  (engine imports Value: import it once Value exists)
