@@ -16,7 +16,7 @@ from .errors import AnomalyError, describe
 from .numerics import FloatMath
 from .ops import CONST
 from .order import backward_order, clear_counts, count_users, raise_cycle, topological_sort
-from .value import Value, _scalar
+from .value import UNREACHED, Value, _scalar
 from .valuemath import ValueMath
 
 
@@ -47,7 +47,7 @@ def backward(root: Value, grad: Any = 1.0, create_graph: bool = False) -> None:
         grads = propagate(backward_order(root), root, seed, ValueMath if create_graph else FloatMath)
         for node, g in grads.items():
             old = node.grad
-            node.grad = g if node._a is not None or (type(old) is float and old == 0.0) else old + g
+            node.grad = g if node._a is not None or (isinstance(old, float) and old == 0.0) else old + g
         return
     if root._a is None:
         if root._op is not CONST:
@@ -117,9 +117,9 @@ def _data(x: Any) -> Any:
 
 
 def zero_grad(root: Value) -> None:
-    """Reset `.grad` to 0 on `root` and every node it depends on."""
+    """Reset `.grad` to 0 on `root` and every node it depends on (drawn as "—" until the next pass)."""
     for v in topological_sort(root):
-        v.grad = 0.0
+        v.grad = UNREACHED
 
 
 def gradients(root: Value, wrt: Iterable[Value], create_graph: bool = False) -> list[Any]:

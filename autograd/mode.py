@@ -14,6 +14,7 @@ from typing import Any
 recording: bool = True  # ops link their results into the graph
 anomaly: bool = False  # ops and backward check for NaN/inf
 fast: bool = True  # recording and not anomaly: the only flag the hot path reads
+scope_path: tuple = ()  # the Module calls (outermost first) that new nodes are made in, for drawing
 
 
 def set_flags(*, recording: bool | None = None, anomaly: bool | None = None) -> tuple[bool, bool]:
@@ -75,3 +76,23 @@ class detect_anomaly(_Switch):
     """
 
     flags = {"anomaly": True}
+
+
+class scope:
+    """Tag the nodes made inside with `owner` (nested in the enclosing scopes), e.g. a Module call.
+
+    Drawing groups nodes by these tags (a cluster per layer, a box per neuron).
+    """
+
+    def __init__(self, owner: Any) -> None:
+        self.owner = owner
+        self._saved: list[tuple] = []
+
+    def __enter__(self) -> None:
+        global scope_path
+        self._saved.append(scope_path)
+        scope_path = scope_path + (self.owner,)
+
+    def __exit__(self, *exc: object) -> None:
+        global scope_path
+        scope_path = self._saved.pop()

@@ -1,9 +1,10 @@
 """Value: one scalar in the computation graph. Its operators are compiled from the op table.
 
-A node keeps its value (`data`), gradient (`grad`), op, at most two inputs (`_a`, `_b`) and
-their local derivatives (`_da`, `_db`, computed in the forward pass) in slots: no tuple, set
-or closure per node, so a node is small, allocation is cheap, the backward loop makes no call
-per node, and a graph holds no reference cycles (reference counting frees it at once).
+A node keeps, in slots, its value (`data`), gradient (`grad`), op, at most two inputs (`_a`,
+`_b`), their local derivatives (`_da`, `_db`, computed in the forward pass) and the Module calls
+it was made in (`_scope`, for drawing). No tuple, set or closure per node: a node is small,
+allocation is cheap, the backward loop makes no call per node, and a graph holds no reference
+cycles, so reference counting frees it the moment it is dropped.
 """
 
 from __future__ import annotations
@@ -23,6 +24,15 @@ _new = object.__new__
 _ERRORS = (ArithmeticError, ValueError)
 
 
+class Unreached(float):
+    """The grad of a node no backward pass has reached: equal to 0.0, but drawn as "—"."""
+
+    __slots__ = ()
+
+
+UNREACHED = Unreached(0.0)
+
+
 def _scalar(x: Any) -> float | None:
     """x as a float if it is a real number (int, float, bool, numpy scalar or 0-d array), else None."""
     if isinstance(x, (numbers.Real, np.bool_)):
@@ -39,9 +49,9 @@ def _constant(x: Any) -> Value | None:
 
 def _leaf(data: float, op: Op) -> Value:
     out = _new(Value)
-    out.data, out.grad, out.label, out._op = data, 0.0, "", op
+    out.data, out.grad, out.label, out._op = data, UNREACHED, "", op
     out._a = out._b = out._da = out._db = None
-    out._pending = 0
+    out._pending, out._scope = 0, mode.scope_path
     return out
 
 
@@ -71,9 +81,10 @@ def _method(self{params}):{lift}
         raise op_error(op, error, {inputs}) from None
     node = _new(Value)
     node.data = out
-    node.grad = 0.0
+    node.grad = UNREACHED
     node.label = ""
     node._pending = 0
+    node._scope = mode.scope_path
     if mode.fast and {needs_grad}:
         node._op = op
         node._a = A
@@ -100,7 +111,8 @@ def _compile(op: Op, method: str, reflected: bool = False):
     if reflected:
         parts["unpack"] = "B, A = self, other"
     scope = namespace(FloatMath) | {"Value": Value, "_new": _new, "_constant": _constant, "_link": _link,
-                                    "_ERRORS": _ERRORS, "op_error": op_error, "mode": mode, "CONST": CONST, "op": op}
+                                    "_ERRORS": _ERRORS, "op_error": op_error, "mode": mode, "CONST": CONST, "op": op,
+                                    "UNREACHED": UNREACHED}
     exec(_TEMPLATE.format(**parts), scope)
     function = scope["_method"]
     function.__name__, function.__qualname__ = method, f"Value.{method}"
@@ -115,7 +127,7 @@ class Value:
     makes a constant, which never receives a gradient (numbers in expressions become constants).
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_da", "_db", "_pending", "__weakref__")
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_da", "_db", "_pending", "_scope", "__weakref__")
     __array_ufunc__ = None  # numpy on the left of an operator defers to Value's reflected method
 
     def __init__(self, data: Any, _children: tuple = (), _op: str = "", label: str = "",
@@ -126,7 +138,7 @@ class Value:
                             f"got {type(data).__name__}: {data!r}")
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
-        self.data, self.grad, self.label, self._pending = value, 0.0, label, 0
+        self.data, self.grad, self.label, self._pending, self._scope = value, UNREACHED, label, 0, mode.scope_path
         self._a = self._b = self._da = self._db = None
         self._op = LEAF if requires_grad else CONST
         if _children:
