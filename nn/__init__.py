@@ -1,0 +1,17 @@
+"""chainrule's neural-network library on top of `autograd`: modules, losses, optimizers, fit."""
+
+from . import data, losses
+from .io import ModelFileError
+from .losses import binary_cross_entropy, cross_entropy, hinge, l2, log_softmax, mse, softmax
+from .metrics import accuracy
+from .module import MLP, Layer, Module, Neuron
+from .optim import SGD, Adam, Optimizer, RMSprop, clip_grad_norm
+from .schedule import CosineDecay, LinearDecay, StepDecay
+from .train import History, evaluate, fit, predict
+
+__all__ = [
+    "Module", "Neuron", "Layer", "MLP", "Optimizer", "SGD", "Adam", "RMSprop", "clip_grad_norm",
+    "LinearDecay", "StepDecay", "CosineDecay", "fit", "predict", "evaluate", "History", "accuracy",
+    "mse", "hinge", "binary_cross_entropy", "cross_entropy", "log_softmax", "softmax", "l2",
+    "data", "losses", "ModelFileError",
+]

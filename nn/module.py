@@ -1,0 +1,189 @@
+"""Module, Neuron, Layer, MLP: micrograd's nn with named parameters, init schemes and seeds.
+
+Parameters are found by looking at a module's attributes (Values, Modules, and lists or tuples
+of them), so a user's own Module subclass needs no registration. A call runs `forward` inside
+`autograd.mode.scope(self)`, which tags the nodes it makes so graphs can be drawn per neuron.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from autograd import Value
+from autograd.mode import scope
+from autograd.value import UNREACHED
+
+from . import init as inits
+
+
+class Module:
+    """Base class: parameters(), named_parameters(), zero_grad(), state_dict(), save()/load()."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with scope(self):
+            return self.forward(*args, **kwargs)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must define forward() (or __call__)")
+
+    def named_children(self) -> Iterator[tuple[str, Any]]:
+        """(name, Value or Module) for each attribute, list items named by index: 'w.0', 'layers.1'."""
+        for name, attr in vars(self).items():
+            if isinstance(attr, (Value, Module)):
+                yield name, attr
+            elif isinstance(attr, (list, tuple)):
+                for i, item in enumerate(attr):
+                    if isinstance(item, (Value, Module)):
+                        yield f"{name}.{i}", item
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        yield prefix, self
+        for name, child in self.named_children():
+            if isinstance(child, Module):
+                yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Value]]:
+        """Stable dotted names such as 'layers.0.neurons.3.w.1', in attribute order."""
+        for name, child in self.named_children():
+            full = f"{prefix}.{name}" if prefix else name
+            if isinstance(child, Module):
+                yield from child.named_parameters(full)
+            elif child.requires_grad:
+                yield full, child
+
+    def parameters(self) -> list[Value]:
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        for p in self.parameters():
+            p.grad = UNREACHED
+
+    def state_dict(self) -> dict[str, float]:
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: dict[str, float]) -> None:
+        """Set every parameter from `state`, after checking all of it (nothing changes on an error)."""
+        from .io import check_state
+
+        values = check_state(self, state)
+        for p, value in zip(self.parameters(), values):
+            p.data = value
+
+    def save(self, path: Any) -> None:
+        """Write the architecture and parameters as JSON at exactly `path`, atomically."""
+        from .io import save
+
+        save(self, path)
+
+    def load(self, path: Any) -> None:
+        """Read parameters saved by `save`; on any mismatch or corruption raise and change nothing."""
+        from .io import load
+
+        load(self, path)
+
+    def config(self) -> dict[str, Any]:
+        """The constructor arguments that rebuild this module's architecture (saved with it)."""
+        return {}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._describe()}) with {len(self.parameters())} parameters"
+
+    def _describe(self) -> str:
+        return ", ".join(f"{k}={v!r}" for k, v in self.config().items())
+
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "linear")
+
+
+def _check_activation(activation: str) -> str:
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+    return activation
+
+
+class Neuron(Module):
+    """act(w · x + b). micrograd's `Neuron(nin, nonlin=True)`: ReLU unless nonlin=False."""
+
+    def __init__(self, nin: int, nonlin: bool = True, *, activation: str | None = None, init: str = "uniform",
+                 fan_out: int = 1, seed: int | None = None, rng: random.Random | None = None) -> None:
+        if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
+            raise ValueError(f"Neuron needs nin >= 1 inputs, got {nin!r}")
+        self.activation = _check_activation(activation or ("relu" if nonlin else "linear"))
+        self.nonlin = self.activation != "linear"
+        rng = rng or (random.Random(seed) if seed is not None else random)
+        self.init = init
+        self.w = [Value(x) for x in inits.weights(init, nin, fan_out, rng)]
+        self.b = Value(0.0)
+
+    def forward(self, x: Sequence[Any]) -> Value:
+        if len(x) != len(self.w):
+            raise ValueError(f"{type(self).__name__} expects {len(self.w)} inputs, got {len(x)}")
+        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        if self.activation == "linear":
+            return act
+        return getattr(act, self.activation)()
+
+    def config(self) -> dict[str, Any]:
+        return {"nin": len(self.w), "activation": self.activation, "init": self.init}
+
+    def __repr__(self) -> str:  # micrograd's: ReLUNeuron(2)
+        name = {"relu": "ReLU", "linear": "Linear"}.get(self.activation, self.activation.capitalize())
+        return f"{name}Neuron({len(self.w)})"
+
+
+class Layer(Module):
+    """nout Neurons on the same inputs. Returns a Value when nout == 1 (as micrograd), else a list."""
+
+    def __init__(self, nin: int, nout: int, *, seed: int | None = None, rng: random.Random | None = None,
+                 **neuron_options: Any) -> None:
+        if not isinstance(nout, int) or isinstance(nout, bool) or nout < 1:
+            raise ValueError(f"Layer needs nout >= 1 neurons, got {nout!r}")
+        rng = rng or (random.Random(seed) if seed is not None else None)
+        self.neurons = [Neuron(nin, fan_out=nout, rng=rng, **neuron_options) for _ in range(nout)]
+
+    def forward(self, x: Sequence[Any]) -> Value | list[Value]:
+        out = [n(x) for n in self.neurons]
+        return out[0] if len(out) == 1 else out
+
+    def config(self) -> dict[str, Any]:
+        first = self.neurons[0].config()
+        return {"nin": first["nin"], "nout": len(self.neurons), "activation": first["activation"]}
+
+    def __repr__(self) -> str:
+        return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
+
+
+class MLP(Module):
+    """micrograd's `MLP(nin, nouts)`: hidden layers use `activation` (ReLU), the last layer is linear."""
+
+    def __init__(self, nin: int, nouts: Sequence[int], *, activation: str = "relu", init: str = "uniform",
+                 seed: int | None = None) -> None:
+        if not nouts:
+            raise ValueError("MLP needs at least one layer size in nouts, e.g. MLP(2, [16, 16, 1])")
+        _check_activation(activation)
+        inits.check(init)
+        rng = random.Random(seed) if seed is not None else None
+        sizes = [nin, *nouts]
+        self.activation = activation
+        self.layers = [Layer(sizes[i], sizes[i + 1], activation=activation if i < len(nouts) - 1 else "linear",
+                             init=init, rng=rng) for i in range(len(nouts))]
+
+    def forward(self, x: Sequence[Any]) -> Value | list[Value]:
+        for layer in self.layers:
+            x = layer(x)
+            x = [x] if isinstance(x, Value) and layer is not self.layers[-1] else x  # width-1 hidden layers
+        return x
+
+    def config(self) -> dict[str, Any]:
+        return {"nin": self.layers[0].config()["nin"], "nouts": [len(layer.neurons) for layer in self.layers],
+                "activation": self.activation, "init": self.layers[0].neurons[0].init}
+
+    def __repr__(self) -> str:
+        return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
+
+    def summary(self) -> str:
+        """A readable description: sizes, activations and the parameter count."""
+        sizes = " -> ".join(str(n) for n in [self.config()["nin"], *self.config()["nouts"]])
+        return f"MLP({sizes}, {self.activation} hidden, linear out): {len(self.parameters())} parameters"
