@@ -24,9 +24,13 @@ def local_derivatives(node: Value, m: Any = FloatMath) -> list[tuple[Value, Any]
     """(input, d node / d input) for each input that takes a gradient, from the op table.
 
     With `m=FloatMath` the derivatives are floats; with `m=ValueMath` they are Values, so the
-    derivative is itself differentiable.
+    derivative is itself differentiable. A leaf has none.
     """
     inputs = node._prev
+    if not inputs:
+        return []
+    if m is FloatMath:  # the derivatives the forward pass stored: exactly what backward() uses
+        return [(x, d) for x, d in zip(inputs, (node._da, node._db)) if x._op is not CONST]
     args = inputs + (node,) if m is ValueMath else tuple(x.data for x in inputs) + (node.data,)
     rules = node._op.rules(m)[1]
     return [(x, rule(*args)) for x, rule in zip(inputs, rules) if x._op is not CONST]
@@ -39,21 +43,28 @@ def apply_chain_rule(node: Value) -> None:
 
 
 def backward(root: Value, grad: Any = 1.0, create_graph: bool = False) -> None:
-    """Gradients of `root` into every node's `.grad`: fresh on computed nodes, summed into leaves."""
+    """Gradients of `root` into every node's `.grad`: fresh on computed nodes, summed into leaves.
+
+    With `create_graph=True` the grads are Values (differentiate them again; like PyTorch, a leaf
+    then refers to its grad's graph, which refers back to it). A cycle (made by editing `_a`/`_b`)
+    raises GraphCycleError; the eager pass may have added part of its gradients to leaves by then,
+    so call `zero_grad()` before trying again (the checked paths change nothing).
+    """
     seed = grad if isinstance(grad, Value) else _scalar(grad)
     if seed is None:
         raise TypeError(f"backward: grad must be a number, got {type(grad).__name__}: {grad!r}")
-    if create_graph or mode.anomaly or isinstance(seed, Value):
-        grads = propagate(backward_order(root), root, seed, ValueMath if create_graph else FloatMath)
-        for node, g in grads.items():
-            old = node.grad
-            node.grad = g if node._a is not None or (isinstance(old, float) and old == 0.0) else old + g
+    create_graph = create_graph or isinstance(seed, Value)
+    if root._a is None and root._op is CONST:
         return
-    if root._a is None:
-        if root._op is not CONST:
-            root.grad += seed
+    if root._a is not None and not create_graph and not mode.anomaly:
+        _backward_floats(root, seed)
         return
-    _backward_floats(root, seed)
+    grads = propagate(backward_order(root), root, seed, ValueMath if create_graph else FloatMath)
+    for node, g in grads.items():
+        if create_graph and not isinstance(g, Value):
+            g = Value(g, requires_grad=False)
+        old = node.grad
+        node.grad = g if node._a is not None or (isinstance(old, float) and old == 0.0) else old + g
 
 
 def _backward_floats(root: Value, seed: float) -> None:
@@ -99,17 +110,13 @@ def propagate(order: list[Value], root: Value, seed: Any, m: Any = FloatMath) ->
     for v in order:
         g = grads[v]
         for x, local in local_derivatives(v, m):
-            term = g if _is_one(local) else local if _is_one(g) else local * g
+            term = g if type(local) is float and local == 1.0 else local * g
             if check and not math.isfinite(getattr(term, "data", term)):
                 raise AnomalyError(f"backward through {v._op.name}: d/d({describe(x)}) = {_data(local)!r} "
                                    f"times upstream grad {_data(g)!r} gives {_data(term)!r}; "
                                    f"inputs: {', '.join(map(describe, v._prev))}")
             grads[x] = grads[x] + term if x in grads else term
     return grads
-
-
-def _is_one(x: Any) -> bool:
-    return type(x) is float and x == 1.0
 
 
 def _data(x: Any) -> Any:

@@ -11,21 +11,24 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from .engine import gradients
 from .ops import CONST
 from .value import Value, _scalar
 
 
 def _lift(x: Any, i: int, differentiate: bool) -> Any:
-    """Argument i as f sees it: a leaf Value if differentiated, a constant Value if another number."""
+    """Argument i as f sees it: a leaf Value if differentiated. Other float arguments become constant
+    Values (so `.exp()` works on them); ints, bools and anything else pass through unchanged."""
+    if not differentiate:
+        return Value(x, requires_grad=False) if isinstance(x, (float, np.floating)) else x
     if isinstance(x, Value):  # a constant to differentiate by (from an outer grad) becomes a variable
-        return Value(x.data) if differentiate and x._op is CONST else x
+        return Value(x.data) if x._op is CONST else x
     data = _scalar(x)
     if data is None:
-        if differentiate:
-            raise TypeError(f"grad: argument {i} must be a number or a Value, got {type(x).__name__}: {x!r}")
-        return x
-    return Value(data, requires_grad=differentiate)
+        raise TypeError(f"grad: argument {i} must be a number or a Value, got {type(x).__name__}: {x!r}")
+    return Value(data)
 
 
 def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:

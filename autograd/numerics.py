@@ -66,6 +66,11 @@ class FloatMath:
             return math.inf if x > 0.0 or float(y) % 2.0 == 0.0 else -math.inf
 
     @staticmethod
+    def power_rule(x: float, y: float) -> float:
+        """d(x ** y)/dx = y * x ** (y - 1), and 0 where y is 0 (x ** 0 is constant, even at x = 0)."""
+        return 0.0 if y == 0.0 else y * FloatMath.ipow(x, y - 1.0)
+
+    @staticmethod
     def xlog(z: float, x: float) -> float:
         """z * log(x), taken as 0 where z is 0 (the exponent's derivative of 0 ** y)."""
         if z == 0.0:

@@ -21,11 +21,14 @@ class Op(str):
     name: str
     value: str
     derivatives: tuple[str, ...]
+    notation: tuple[str, ...]
     inputs: tuple[str, ...]
 
-    def __new__(cls, symbol: str, name: str, value: str = "", derivatives: tuple[str, ...] = ()) -> Op:
+    def __new__(cls, symbol: str, name: str, value: str = "", derivatives: tuple[str, ...] = (),
+                notation: tuple[str, ...] = ()) -> Op:
         op = super().__new__(cls, symbol)
         op.name, op.value, op.derivatives = name, value, derivatives
+        op.notation = notation or derivatives
         op.inputs = ("a", "b")[: len(derivatives)]
         op._compiled = {}
         return op
@@ -36,8 +39,8 @@ class Op(str):
 
     @property
     def formulas(self) -> tuple[str, ...]:
-        """'d/da = b' style text, one per input."""
-        return tuple(f"d/d{x} = {d}" for x, d in zip(self.inputs, self.derivatives))
+        """'d/da = b' style text, one per input (the textbook form where the rule needs a helper)."""
+        return tuple(f"d/d{x} = {d}" for x, d in zip(self.inputs, self.notation))
 
     def rules(self, m: type) -> tuple[Callable, tuple[Callable, ...]]:
         """(value(a[, b]), (d/da(a[, b], out), ...)) compiled for math namespace `m` (cached)."""
@@ -73,7 +76,7 @@ TABLE = (
     Op("-", "sub", "a - b", ("1.0", "-1.0")),
     Op("*", "mul", "a * b", ("b", "a")),
     Op("/", "div", "div(a, b)", ("1.0 / b", "-out / b")),
-    Op("**", "pow", "pow(a, b)", ("b * ipow(a, b - 1.0)", "xlog(out, a)")),
+    Op("**", "pow", "pow(a, b)", ("power_rule(a, b)", "xlog(out, a)"), ("b * a**(b - 1)", "a**b * log(a)")),
     # The slope is an input, so a Value slope is learnable (PReLU); a number becomes a constant.
     Op("leaky_relu", "leaky_relu", "leaky_relu(a, b)", ("step(a) + (1.0 - step(a)) * b", "(1.0 - step(a)) * a")),
     Op("neg", "neg", "-a", ("-1.0",)),

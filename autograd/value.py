@@ -194,7 +194,10 @@ class Value:
 
     def leaky_relu(self, slope: float | Value = 0.01) -> Value:
         """a if a > 0 else slope * a. A Value slope is learnable (PReLU); a number is a constant."""
-        return self._leaky_relu(slope)
+        out = self._leaky_relu(slope)
+        if out is NotImplemented:
+            raise TypeError(f"leaky_relu: slope must be a number or a Value, got {type(slope).__name__}: {slope!r}")
+        return out
 
 
 _METHODS = {"add": "__add__", "sub": "__sub__", "mul": "__mul__", "div": "__truediv__", "pow": "__pow__",

@@ -57,6 +57,14 @@ class ValueMath:
         return a**b
 
     @staticmethod
+    def power_rule(a: Any, b: Any) -> Value:
+        """b * a ** (b - 1); a constant 0 where b is a constant 0 (as FloatMath.power_rule). A variable
+        exponent that is 0 here keeps its graph: the value is 0, its derivatives need not be."""
+        if _data(b) == 0.0 and not (isinstance(b, Value) and b.requires_grad):
+            return _const(0.0)
+        return b * ValueMath.ipow(a, b - 1.0)
+
+    @staticmethod
     def xlog(z: Value, a: Value) -> Value:
         """z * log(a), 0 where z is 0, a constant NaN where a < 0 (as FloatMath.xlog)."""
         if _data(z) == 0.0:
