@@ -30,7 +30,8 @@ def local_derivatives(node: Value, m: Any = FloatMath) -> list[tuple[Value, Any]
     if not inputs:
         return []
     if m is FloatMath:  # the derivatives the forward pass stored: exactly what backward() uses
-        return [(x, d) for x, d in zip(inputs, (node._da, node._db)) if x._op is not CONST]
+        stored = (node._da,) if node._b is None else (node._da, node._db)  # a unary node has no _db
+        return [(x, d) for x, d in zip(inputs, stored) if x._op is not CONST]
     args = inputs + (node,) if m is ValueMath else tuple(x.data for x in inputs) + (node.data,)
     rules = node._op.rules(m)[1]
     return [(x, rule(*args)) for x, rule in zip(inputs, rules) if x._op is not CONST]

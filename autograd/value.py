@@ -49,7 +49,7 @@ def _constant(x: Any) -> Value | None:
 
 def _leaf(data: float, op: Op) -> Value:
     out = _new(Value)
-    out.data, out.grad, out.label, out._op = data, UNREACHED, "", op
+    out.data, out.grad, out._op = data, UNREACHED, op
     out._a = out._b = out._da = out._db = None
     out._pending, out._scope = 0, mode.scope_path
     return out
@@ -82,15 +82,13 @@ def _method(self{params}):{lift}
     node = _new(Value)
     node.data = out
     node.grad = UNREACHED
-    node.label = ""
     node._pending = 0
     node._scope = mode.scope_path
     if mode.fast and {needs_grad}:
         node._op = op
         node._a = A
         node._b = {B}
-        node._da = {d0}
-        node._db = {d1}
+        node._da = {d0}{store_db}
         return node
     return _link(node, op, A, {B})
 """
@@ -107,7 +105,7 @@ _BINARY = {"params": ", other", "unpack": "A, B = self, other", "load_b": "\n   
 def _compile(op: Op, method: str, reflected: bool = False):
     """Value's method for `op`: the template with the op's value and derivative expressions inlined."""
     parts = dict(_UNARY if op.arity == 1 else _BINARY, value=op.value, d0=op.derivatives[0],
-                 d1=op.derivatives[1] if op.arity == 2 else "None")
+                 store_db=f"\n        node._db = {op.derivatives[1]}" if op.arity == 2 else "")
     if reflected:
         parts["unpack"] = "B, A = self, other"
     scope = namespace(FloatMath) | {"Value": Value, "_new": _new, "_constant": _constant, "_link": _link,
@@ -127,7 +125,7 @@ class Value:
     makes a constant, which never receives a gradient (numbers in expressions become constants).
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_da", "_db", "_pending", "_scope", "__weakref__")
+    __slots__ = ("data", "grad", "_label", "_op", "_a", "_b", "_da", "_db", "_pending", "_scope", "__weakref__")
     __array_ufunc__ = None  # numpy on the left of an operator defers to Value's reflected method
 
     def __init__(self, data: Any, _children: tuple = (), _op: str = "", label: str = "",
@@ -138,13 +136,27 @@ class Value:
                             f"got {type(data).__name__}: {data!r}")
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
-        self.data, self.grad, self.label, self._pending, self._scope = value, UNREACHED, label, 0, mode.scope_path
+        self.data, self.grad, self._label, self._pending, self._scope = value, UNREACHED, label, 0, mode.scope_path
         self._a = self._b = self._da = self._db = None
         self._op = LEAF if requires_grad else CONST
         if _children:
             inputs = [c if isinstance(c, Value) else _constant(c) for c in _children]
             op = lookup(_op, len(inputs))
             _link(self, op, inputs[0], inputs[1] if len(inputs) == 2 else None)
+
+    @property
+    def label(self) -> str:
+        """A name for drawings and messages ('' unless given; op results get none, which saves a store)."""
+        try:
+            return self._label
+        except AttributeError:
+            return ""
+
+    @label.setter
+    def label(self, name: str) -> None:
+        if not isinstance(name, str):
+            raise TypeError(f"Value label must be a str, got {type(name).__name__}: {name!r}")
+        self._label = name
 
     @property
     def _prev(self) -> tuple[Value, ...]:
