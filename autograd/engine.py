@@ -60,12 +60,9 @@ def backward(root: Value, grad: Any = 1.0, create_graph: bool = False) -> None:
     if root._a is not None and not create_graph and not mode.anomaly:
         _backward_floats(root, seed)
         return
-    grads = propagate(backward_order(root), root, seed, ValueMath if create_graph else FloatMath)
+    grads = propagate(backward_order(root), root, seed, ValueMath if create_graph else FloatMath, into_leaves=True)
     for node, g in grads.items():
-        if create_graph and not isinstance(g, Value):
-            g = Value(g, requires_grad=False)
-        old = node.grad
-        node.grad = g if node._a is not None or (isinstance(old, float) and old == 0.0) else old + g
+        node.grad = g if isinstance(g, Value) or not create_graph else Value(g, requires_grad=False)
 
 
 def _backward_floats(root: Value, seed: float) -> None:
@@ -104,9 +101,14 @@ def _backward_floats(root: Value, seed: float) -> None:
         raise_cycle(root)
 
 
-def propagate(order: list[Value], root: Value, seed: Any, m: Any = FloatMath) -> dict[Value, Any]:
-    """d root / d node for every node, in a dict (no `.grad` is touched). Checks NaN/inf in anomaly mode."""
-    grads: dict[Value, Any] = {root: seed}
+def propagate(order: list[Value], root: Value, seed: Any, m: Any = FloatMath,
+              into_leaves: bool = False) -> dict[Value, Any]:
+    """d root / d node for every node, in a dict (no `.grad` is touched). Checks NaN/inf in anomaly mode.
+
+    `into_leaves` starts each leaf's sum from its current grad, adding terms in the same order as
+    the eager pass, so `backward()` gives the same bits on either path.
+    """
+    grads: dict[Value, Any] = {root: _start(root, seed) if into_leaves and root._a is None else seed}
     check = mode.anomaly
     for v in order:
         g = grads[v]
@@ -116,8 +118,17 @@ def propagate(order: list[Value], root: Value, seed: Any, m: Any = FloatMath) ->
                 raise AnomalyError(f"backward through {v._op.name}: d/d({describe(x)}) = {_data(local)!r} "
                                    f"times upstream grad {_data(g)!r} gives {_data(term)!r}; "
                                    f"inputs: {', '.join(map(describe, v._prev))}")
-            grads[x] = grads[x] + term if x in grads else term
+            if x in grads:
+                grads[x] = grads[x] + term
+            else:
+                grads[x] = _start(x, term) if into_leaves and x._a is None else term
     return grads
+
+
+def _start(leaf: Value, term: Any) -> Any:
+    """A leaf's first term added to the grad it already has (no graph node for a zero grad)."""
+    old = leaf.grad
+    return term if isinstance(old, float) and old == 0.0 and isinstance(term, Value) else old + term
 
 
 def _data(x: Any) -> Any:

@@ -96,7 +96,7 @@ class FloatMath:
 
     @staticmethod
     def relu(x: float) -> float:
-        return x if x > 0.0 else 0.0
+        return 0.0 if x <= 0.0 else x  # NaN stays NaN
 
     @staticmethod
     def leaky_relu(x: float, slope: float) -> float:

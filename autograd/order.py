@@ -51,21 +51,32 @@ def count_users(root: Value, reset_grads: bool = False) -> int:
 
 
 def backward_order(root: Value) -> list[Value]:
-    """The computed (non-leaf) nodes `root` depends on, `root` first, each before its inputs."""
+    """The computed (non-leaf) nodes `root` depends on, `root` first, each before its inputs.
+
+    Exactly the order the eager `backward()` applies the chain rule in (continue with a node's
+    first input once all its users are done, stack the second), so anything that replays the
+    pass (the checked path, the Stepper) sums in the same order and gets the same bits.
+    """
     if root._a is None:
         return []
     try:
         found = count_users(root)
-        order, stack = [root], [root]
+        order: list[Value] = []
+        stack: list[Value] = []
         append, push, pop = order.append, stack.append, stack.pop
-        while stack:
-            v = pop()
+        v = root
+        while v is not None:
+            append(v)
+            after = None
             for x in (v._a, v._b):
                 if x is not None and x._a is not None:
                     x._pending -= 1
                     if not x._pending:
-                        append(x)
-                        push(x)
+                        if after is None:
+                            after = x
+                        else:
+                            push(x)
+            v = after if after is not None else pop() if stack else None
     except BaseException:
         clear_counts(root)
         raise
@@ -75,15 +86,29 @@ def backward_order(root: Value) -> list[Value]:
 
 
 def topological_sort(root: Value) -> list[Value]:
-    """Every node `root` depends on, leaves included, each after its inputs (a tape, in order)."""
-    nodes, seen = [], set()
-    for v in reversed(backward_order(root)):
-        for x in v._prev:
-            if x._a is None and id(x) not in seen:
-                seen.add(id(x))
-                nodes.append(x)
-        nodes.append(v)
-    return nodes or [root]
+    """Every node `root` depends on, leaves included, each after its inputs (a tape, in order).
+
+    A depth-first post-order that visits inputs in order, so independent parts come out in the
+    order the expression was written (`a*b + c*d`: a, b, a*b, c, d, c*d, the sum).
+    """
+    order: list[Value] = []
+    state: dict[int, bool] = {}  # id -> finished?
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:
+        v, expanded = stack.pop()
+        if expanded:
+            state[id(v)] = True
+            order.append(v)
+            continue
+        finished = state.get(id(v))
+        if finished:
+            continue
+        if finished is False:  # reached again while its own inputs are being visited
+            raise_cycle(root)
+        state[id(v)] = False
+        stack.append((v, True))
+        stack.extend((x, False) for x in reversed(v._prev))
+    return order
 
 
 def clear_counts(root: Value) -> None:

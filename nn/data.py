@@ -15,6 +15,12 @@ def _rng(seed: Any) -> np.random.Generator:
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 
+def _noise(noise: Any) -> float:
+    if not isinstance(noise, (int, float)) or not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    return float(noise)
+
+
 def _count(n: Any, name: str) -> int:
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
         raise ValueError(f"{name} must be a whole number >= 1, got {n!r}")
@@ -29,7 +35,7 @@ def make_moons(n_samples: int = 100, noise: float = 0.1, seed: Any = 0) -> tuple
     t_out, t_in = np.linspace(0.0, np.pi, n_out), np.linspace(0.0, np.pi, n - n_out)
     X = np.vstack([np.c_[np.cos(t_out), np.sin(t_out)], np.c_[1.0 - np.cos(t_in), 0.5 - np.sin(t_in)]])
     y = np.r_[np.zeros(n_out, dtype=np.int64), np.ones(n - n_out, dtype=np.int64)]
-    return _shuffle(X + rng.normal(0.0, noise, X.shape), y, rng)
+    return _shuffle(X + rng.normal(0.0, _noise(noise), X.shape), y, rng)
 
 
 def make_circles(n_samples: int = 100, noise: float = 0.05, factor: float = 0.5,
@@ -44,7 +50,7 @@ def make_circles(n_samples: int = 100, noise: float = 0.05, factor: float = 0.5,
     t_in = np.linspace(0.0, 2 * np.pi, n - n_out, endpoint=False)
     X = np.vstack([np.c_[np.cos(t_out), np.sin(t_out)], factor * np.c_[np.cos(t_in), np.sin(t_in)]])
     y = np.r_[np.zeros(n_out, dtype=np.int64), np.ones(n - n_out, dtype=np.int64)]
-    return _shuffle(X + rng.normal(0.0, noise, X.shape), y, rng)
+    return _shuffle(X + rng.normal(0.0, _noise(noise), X.shape), y, rng)
 
 
 def make_xor(n_samples: int = 100, noise: float = 0.1, seed: Any = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -53,7 +59,7 @@ def make_xor(n_samples: int = 100, noise: float = 0.1, seed: Any = 0) -> tuple[n
     rng = _rng(seed)
     corners = rng.choice([-1.0, 1.0], size=(n, 2))
     y = (corners[:, 0] != corners[:, 1]).astype(np.int64)
-    return corners + rng.normal(0.0, noise, (n, 2)), y
+    return corners + rng.normal(0.0, _noise(noise), (n, 2)), y
 
 
 def make_spiral(n_samples: int = 300, classes: int = 3, noise: float = 0.2,
@@ -64,7 +70,7 @@ def make_spiral(n_samples: int = 300, classes: int = 3, noise: float = 0.2,
     rng = _rng(seed)
     y = np.arange(n, dtype=np.int64) % k
     r = np.linspace(0.0, 1.0, n)
-    t = y * (2 * np.pi / k) + r * 4.0 + rng.normal(0.0, noise, n)
+    t = y * (2 * np.pi / k) + r * 4.0 + rng.normal(0.0, _noise(noise), n)
     X = np.c_[r * np.sin(t), r * np.cos(t)]
     return _shuffle(X, y, rng)
 
@@ -86,7 +92,7 @@ def make_regression(n_samples: int = 100, n_features: int = 1, noise: float = 0.
     rng = _rng(seed)
     X = rng.normal(0.0, 1.0, (n, d))
     w, b = rng.normal(0.0, 1.0, d), rng.normal()
-    return X, X @ w + b + rng.normal(0.0, noise, n)
+    return X, X @ w + b + rng.normal(0.0, _noise(noise), n)
 
 
 def train_test_split(X: Any, y: Any, test_size: float = 0.25, seed: Any = 0,

@@ -36,8 +36,12 @@ def check_state(module: Any, state: Any, source: str = "state dict") -> list[flo
     values = []
     for name in names:
         x = state[name]
-        if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-            raise ModelFileError(f"{source}: parameter {name!r} must be a finite number, got {x!r}")
+        try:
+            ok = not isinstance(x, bool) and isinstance(x, (int, float)) and math.isfinite(float(x))
+        except OverflowError:  # an int too large for a float
+            ok = False
+        if not ok:
+            raise ModelFileError(f"{source}: parameter {name!r} must be a finite number, got {str(x)[:40]}")
         values.append(float(x))
     return values
 
@@ -60,6 +64,9 @@ def save(module: Any, path: Any) -> Path:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -74,14 +81,14 @@ def _reject_constant(name: str) -> None:
 def load(module: Any, path: Any) -> None:
     """Load parameters saved by `save` into `module`, or raise ModelFileError and change nothing."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    raw = path.read_bytes()
     try:
-        document = json.loads(text, parse_constant=_reject_constant)
-    except ValueError as error:
+        document = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except ValueError as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise ModelFileError(f"{path} is not a valid chainrule model file (corrupted or truncated?): {error}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ModelFileError(f"{path} is not a chainrule model file (no '\"format\": \"{FORMAT}\"')")
-    if document.get("version") != VERSION:
+    if type(document.get("version")) is not int or document["version"] != VERSION:
         raise ModelFileError(f"{path} has format version {document.get('version')!r}; this chainrule reads {VERSION}")
     kind, config = document.get("class"), document.get("config")
     if kind != type(module).__name__ or config != module.config():

@@ -7,6 +7,7 @@ of them), so a user's own Module subclass needs no registration. A call runs `fo
 
 from __future__ import annotations
 
+import numbers
 import random
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -45,11 +46,19 @@ class Module:
                 yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Value]]:
-        """Stable dotted names such as 'layers.0.neurons.3.w.1', in attribute order."""
+        """Stable dotted names such as 'layers.0.neurons.3.w.1', in attribute order; a Value held
+        in two places (tied weights) is listed once, under its first name."""
+        seen: set[int] = set()
+        for name, p in self._all_parameters(prefix):
+            if id(p) not in seen:
+                seen.add(id(p))
+                yield name, p
+
+    def _all_parameters(self, prefix: str) -> Iterator[tuple[str, Value]]:
         for name, child in self.named_children():
             full = f"{prefix}.{name}" if prefix else name
             if isinstance(child, Module):
-                yield from child.named_parameters(full)
+                yield from child._all_parameters(full)
             elif child.requires_grad:
                 yield full, child
 
@@ -93,8 +102,24 @@ class Module:
     def _describe(self) -> str:
         return ", ".join(f"{k}={v!r}" for k, v in self.config().items())
 
+    def summary(self) -> str:
+        """One line per direct sub-module with its parameter count, and the total."""
+        lines = [f"{type(self).__name__}({self._describe()}): {len(self.parameters())} parameters"]
+        for name, child in self.named_children():
+            if isinstance(child, Module):
+                lines.append(f"  {name}: {type(child).__name__}({child._describe()}), "
+                             f"{len(child.parameters())} parameters")
+        return "\n".join(lines)
+
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "linear")
+
+
+def _size(n: Any, what: str) -> int:
+    """A layer size as an int: ints and numpy integers >= 1 (micrograd accepts both)."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(f"{what} must be a whole number >= 1, got {n!r}")
+    return int(n)
 
 
 def _check_activation(activation: str) -> str:
@@ -108,8 +133,7 @@ class Neuron(Module):
 
     def __init__(self, nin: int, nonlin: bool = True, *, activation: str | None = None, init: str = "uniform",
                  fan_out: int = 1, seed: int | None = None, rng: random.Random | None = None) -> None:
-        if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
-            raise ValueError(f"Neuron needs nin >= 1 inputs, got {nin!r}")
+        nin = _size(nin, "Neuron nin (its number of inputs)")
         self.activation = _check_activation(activation or ("relu" if nonlin else "linear"))
         self.nonlin = self.activation != "linear"
         rng = rng or (random.Random(seed) if seed is not None else random)
@@ -138,8 +162,7 @@ class Layer(Module):
 
     def __init__(self, nin: int, nout: int, *, seed: int | None = None, rng: random.Random | None = None,
                  **neuron_options: Any) -> None:
-        if not isinstance(nout, int) or isinstance(nout, bool) or nout < 1:
-            raise ValueError(f"Layer needs nout >= 1 neurons, got {nout!r}")
+        nout = _size(nout, "Layer nout (its number of neurons)")
         rng = rng or (random.Random(seed) if seed is not None else None)
         self.neurons = [Neuron(nin, fan_out=nout, rng=rng, **neuron_options) for _ in range(nout)]
 
@@ -160,12 +183,13 @@ class MLP(Module):
 
     def __init__(self, nin: int, nouts: Sequence[int], *, activation: str = "relu", init: str = "uniform",
                  seed: int | None = None) -> None:
-        if not nouts:
+        sizes = [_size(nin, "MLP nin"), *(_size(n, "MLP layer size") for n in nouts)]
+        if len(sizes) < 2:
             raise ValueError("MLP needs at least one layer size in nouts, e.g. MLP(2, [16, 16, 1])")
+        nouts = sizes[1:]
         _check_activation(activation)
         inits.check(init)
         rng = random.Random(seed) if seed is not None else None
-        sizes = [nin, *nouts]
         self.activation = activation
         self.layers = [Layer(sizes[i], sizes[i + 1], activation=activation if i < len(nouts) - 1 else "linear",
                              init=init, rng=rng) for i in range(len(nouts))]

@@ -29,6 +29,8 @@ class LinearDecay(Schedule):
     def __init__(self, optimizer: Optimizer, total: int, end_factor: float = 0.1) -> None:
         if total < 1:
             raise ValueError(f"LinearDecay total must be >= 1, got {total!r}")
+        if not end_factor >= 0:
+            raise ValueError(f"LinearDecay end_factor must be >= 0 (the lr must stay positive), got {end_factor!r}")
         self.total, self.end_factor = total, end_factor
         super().__init__(optimizer)
 
@@ -42,6 +44,8 @@ class StepDecay(Schedule):
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
         if step_size < 1:
             raise ValueError(f"StepDecay step_size must be >= 1, got {step_size!r}")
+        if not gamma > 0:
+            raise ValueError(f"StepDecay gamma must be > 0, got {gamma!r}")
         self.step_size, self.gamma = step_size, gamma
         super().__init__(optimizer)
 
@@ -55,6 +59,8 @@ class CosineDecay(Schedule):
     def __init__(self, optimizer: Optimizer, total: int, min_lr: float = 0.0) -> None:
         if total < 1:
             raise ValueError(f"CosineDecay total must be >= 1, got {total!r}")
+        if not min_lr >= 0:
+            raise ValueError(f"CosineDecay min_lr must be >= 0, got {min_lr!r}")
         self.total, self.min_lr = total, min_lr
         super().__init__(optimizer)
 

@@ -53,6 +53,8 @@ def as_rows(X: Any, model: Module, name: str = "X") -> list[list[float]]:
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or not len(X):
         raise ValueError(f"{name} must be a non-empty 2-D array (samples x features), got shape {X.shape}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"{name} has NaN or inf values (row {int(np.argwhere(~np.isfinite(X))[0][0])})")
     width = model.config().get("nin")
     if width is not None and X.shape[1] != width:
         raise ValueError(f"{type(model).__name__} expects {width} features per sample, {name} has {X.shape[1]}")

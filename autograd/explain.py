@@ -1,0 +1,119 @@
+"""The chain rule written out: `explain(root, wrt)` (every path as a product) and `tape(root)` (equations).
+
+`explain` computes d root / d wrt on its own (no backward pass needed, no grad touched): the sum,
+over every path from root down to wrt, of the product of the local derivatives along it. Paths
+can be exponentially many, so they are counted first (dynamic programming) and, past `limit`,
+shown in groups that meet at one node, each a product of total derivatives (the chain rule at a cut).
+"""
+
+from __future__ import annotations
+
+import math
+
+from .ops import CONST
+from .order import topological_sort
+from .paths import Group, Path, PathGraph
+from .render import Names, Text, equation, grad_text, num
+from .value import Value
+
+MAX_FACTORS = 300  # listing more factors than this (paths x length) is unreadable: group instead
+MAX_WHERE = 40  # lines explaining local derivatives
+
+
+class Explanation:
+    """What `explain` found: `total` (= wrt.grad after backward), `count`, `paths` or `groups`, and the text."""
+
+    def __init__(self, root: Value, wrt: Value, count: int, paths: list[Path], groups: list[Group],
+                 total: float, text: str) -> None:
+        self.root, self.wrt, self.count, self.paths, self.groups, self.total = root, wrt, count, paths, groups, total
+        self.text = Text(text)
+
+    def __float__(self) -> float:
+        return self.total
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+
+def explain(root: Value, wrt: Value, limit: int = 20) -> Explanation:
+    """d root / d wrt as the sum over paths of products of local derivatives, in symbols and numbers.
+
+    Up to `limit` paths are listed one by one; beyond that they are grouped where they split.
+    """
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, got {limit}")
+    graph = PathGraph(root, wrt)
+    name, head = graph.name, f"d{graph.name(root)}/d{graph.name(wrt)}"
+    count = graph.count.get(id(root), 0)
+    if not count:
+        why = "it is a constant" if wrt._op is CONST else f"{name(root)} does not depend on it"
+        return Explanation(root, wrt, 0, [], [], 0.0, f"{head} = 0.0: no gradient flows to {name(wrt)} ({why})")
+    if wrt is root:
+        path = Path((root,), (), (), 1.0, ())
+        return Explanation(root, wrt, 1, [path], [], 1.0, f"{head} = 1.0 (the seed: d x/d x = 1)")
+    if count <= limit and (count == 1 or graph.length() * count <= MAX_FACTORS):
+        return _listed(graph, head, count)
+    return _grouped(graph, head, count, limit)
+
+
+def _listed(graph: PathGraph, head: str, count: int) -> Explanation:
+    """Every path on its own line, their sum, and each local derivative as the op table writes it."""
+    paths, name = graph.paths(), graph.name
+    total = math.fsum(p.product for p in paths)
+    lines = [f"{head}: {_plural(count, 'path')} from {name(graph.root)} to {name(graph.wrt)}"]
+    for k, p in enumerate(paths, 1):
+        if len(p.factors) > 1:
+            chain = f"{' * '.join(p.symbols)} = {' * '.join(map(num, p.factors))} = "
+        else:  # one edge: its symbol, unless the line already starts with it
+            chain = "" if count == 1 else f"{p.symbols[0]} = "
+        lines.append(f"  {f'{head} = ' if count == 1 else f'path {k}: '}{chain}{num(p.product)}")
+    if count > 1:
+        lines.append(f"  {head} = {' + '.join(f'path {k}' for k in range(1, count + 1))} = "
+                     f"{' + '.join(num(p.product) for p in paths)} = {num(total)}")
+    where = list(dict.fromkeys(w for p in paths for w in graph.where(p)))
+    if len(where) > MAX_WHERE:
+        where[MAX_WHERE:] = [f"... and {len(where) - MAX_WHERE} more"]
+    if where:
+        lines.append("  where " + "\n        ".join(where))
+    return Explanation(graph.root, graph.wrt, count, paths, [], total, "\n".join(lines))
+
+
+def _grouped(graph: PathGraph, head: str, count: int, limit: int) -> Explanation:
+    """The paths grouped where they split, largest contributions first, at most `limit` lines of them."""
+    groups, cut = graph.groups()
+    name, total = graph.name, math.fsum(g.subtotal for g in groups)
+    why = f"more than limit={limit}" if count > limit else "too long to list one by one"
+    lines = [f"{head}: {_plural(count, 'path')} from {name(graph.root)} to {name(graph.wrt)}, {why}; "
+             f"grouped at {name(cut)}, where they split {len(groups)} ways:"]
+    shown = sorted(groups, key=lambda g: -abs(g.subtotal))[:limit]
+    for g in shown:
+        lines.append(f"  via {name(g.via)} ({_plural(g.count, 'path')}): {' * '.join(g.symbols)} = "
+                     f"{' * '.join(map(num, g.factors))} = {num(g.subtotal)}")
+    if len(groups) > len(shown):
+        rest = [g for g in groups if all(g is not s for s in shown)]
+        lines.append(f"  ... and {len(rest)} more groups, together {num(math.fsum(g.subtotal for g in rest))}")
+    lines.append(f"  {head} = sum of the {len(groups)} groups = {num(total)}")
+    return Explanation(graph.root, graph.wrt, count, [], groups, total, "\n".join(lines))
+
+
+def _plural(n: int, word: str) -> str:
+    text = f"{n:,}" if n < 10**12 else f"about 10^{len(str(n)) - 1}"
+    return f"{text} {word}{'' if n == 1 else 's'}"
+
+
+def tape(root: Value) -> Text:
+    """The graph as equations in the order they were computed, like a tape (or JAX's jaxpr)."""
+    nodes = topological_sort(root)
+    name = Names(root, nodes)
+    rows = []
+    for v in nodes:
+        if v._op is CONST and not v.label and v is not root:
+            continue  # an unnamed constant is written inline, as its number
+        kind = equation(v, name) if v._a is not None else "constant" if v._op is CONST else "leaf"
+        note = "   (output)" if v is root else ""
+        rows.append((f"{name(v)} = {kind}", f"data={num(v.data)}", f"grad={grad_text(v)}{note}"))
+    widths = [max(len(row[k]) for row in rows) for k in range(2)]
+    lines = [f"{a:<{widths[0]}}   {b:<{widths[1]}}   {c}" for a, b, c in rows]
+    return Text("\n".join(lines))

@@ -1,0 +1,142 @@
+"""Paths from a root down to one of its inputs: counted, differentiated, listed or grouped.
+
+The engine's backward pass sums the chain rule over all paths at once; `explain` wants them one by
+one. Their number can be exponential (each `x + x`-like diamond doubles it), so everything here is
+dynamic programming over the nodes in topological order: path counts and d node / d wrt first,
+and the paths themselves only when `explain` has decided there are few enough to list.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+from .engine import local_derivatives
+from .ops import CONST
+from .order import topological_sort
+from .render import INPUT_NAMES, Names, formula, num, rule
+from .value import Value
+
+
+class Path(NamedTuple):
+    """One path root -> ... -> wrt: its nodes, the local derivative along each edge, their product."""
+
+    nodes: tuple[Value, ...]
+    factors: tuple[float, ...]
+    symbols: tuple[str, ...]
+    product: float
+    positions: tuple[int, ...]  # which input of each node the path goes down (a * a has two edges to a)
+
+
+class Group(NamedTuple):
+    """The paths through one edge at a cut: how many, and their summed products (a chain of total derivatives)."""
+
+    via: Value
+    count: int
+    symbols: tuple[str, ...]
+    factors: tuple[float, ...]
+    subtotal: float
+
+
+class PathGraph:
+    """The part of the graph between root and wrt, with path counts and derivatives by dynamic programming."""
+
+    def __init__(self, root: Value, wrt: Value) -> None:
+        self.root, self.wrt, self.nodes = root, wrt, topological_sort(root)
+        self.name = Names(root, self.nodes)
+        self.edges: dict[int, list[tuple[int, Value, float]]] = {}  # node -> (position, input, local) towards wrt
+        self.count: dict[int, int] = {}  # paths from node down to wrt
+        self.down: dict[int, float] = {}  # d node / d wrt
+        if wrt._op is CONST:
+            return
+        for v in self.nodes:  # inputs first
+            if v is wrt:
+                self.count[id(v)], self.down[id(v)] = 1, 1.0
+                continue
+            if not any(id(x) in self.count for x in v._prev):
+                continue
+            positions = [i for i, x in enumerate(v._prev) if x._op is not CONST]
+            edges = [(i, x, local) for i, (x, local) in zip(positions, local_derivatives(v)) if id(x) in self.count]
+            self.edges[id(v)] = edges
+            self.count[id(v)] = sum(self.count[id(x)] for _, x, _ in edges)
+            self.down[id(v)] = math.fsum(local * self.down[id(x)] for _, x, local in edges)
+
+    def symbol(self, top: Value, bottom: Value) -> str:
+        return f"d{self.name(top)}/d{self.name(bottom)}"
+
+    def paths(self) -> list[Path]:
+        """Every path, depth first with inputs in order (only called when there are few)."""
+        found: list[Path] = []
+        stack: list[tuple[tuple[Value, ...], tuple[float, ...], tuple[int, ...]]] = [((self.root,), (), ())]
+        while stack:
+            nodes, factors, positions = stack.pop()
+            v = nodes[-1]
+            if v is self.wrt:
+                symbols = tuple(self.symbol(a, b) for a, b in zip(nodes, nodes[1:]))
+                found.append(Path(nodes, factors, symbols, math.prod(factors, start=1.0), positions))
+                continue
+            for position, x, local in reversed(self.edges[id(v)]):
+                stack.append((nodes + (x,), factors + (local,), positions + (position,)))
+        return found
+
+    def length(self) -> int:
+        """The number of edges on the longest path from root to wrt."""
+        longest = {id(self.wrt): 0}
+        for v in self.nodes:
+            if id(v) in self.edges:
+                longest[id(v)] = 1 + max(longest[id(x)] for _, x, _ in self.edges[id(v)])
+        return longest[id(self.root)]
+
+    def where(self, path: Path) -> list[str]:
+        """Each local derivative of a path as the op table writes it ("dL/dd = f = -2.0"), except plain
+        numbers such as add's 1.0."""
+        lines = []
+        for top, bottom, local, position in zip(path.nodes, path.nodes[1:], path.factors, path.positions):
+            if not INPUT_NAMES.search(rule(top._op, position)):
+                continue
+            text = formula(top, position, self.name)
+            shown = f" = {num(local)}" if text != num(local) else ""
+            lines.append(f"{self.symbol(top, bottom)} = {text}{shown}   ({top._op.name})")
+        return lines
+
+    def groups(self) -> tuple[list[Group], Value]:
+        """Group the paths where they first split below the root, or where they last join above wrt,
+        whichever gives more groups (an MLP's paths fan out just above a weight, not at the loss)."""
+        top, prefix = self.root, 1.0
+        while top is not self.wrt and len(self.edges[id(top)]) == 1:
+            _, x, local = self.edges[id(top)][0]
+            top, prefix = x, prefix * local
+        down = [self._group(x, [(self.root, top, prefix), (top, x, local), (x, self.wrt, self.down[id(x)])])
+                for _, x, local in self.edges.get(id(top), ())]
+        up = self._groups_above_wrt()
+        return (up[0], up[1]) if len(up[0]) > len(down) else (down, top)
+
+    def _groups_above_wrt(self) -> tuple[list[Group], Value]:
+        users: dict[int, list[tuple[Value, float]]] = {}
+        for v in self.nodes:
+            for _, x, local in self.edges.get(id(v), ()):
+                users.setdefault(id(x), []).append((v, local))
+        bottom, suffix = self.wrt, 1.0
+        while len(users.get(id(bottom), ())) == 1 and bottom is not self.root:
+            v, local = users[id(bottom)][0]
+            bottom, suffix = v, local * suffix
+        paths_to, adjoint = {id(self.root): 1}, {id(self.root): 1.0}  # from root: count and d root / d node
+        for v in reversed(self.nodes):
+            if id(v) not in paths_to:
+                continue
+            for _, x, local in self.edges.get(id(v), ()):
+                paths_to[id(x)] = paths_to.get(id(x), 0) + paths_to[id(v)]
+                adjoint[id(x)] = adjoint.get(id(x), 0.0) + adjoint[id(v)] * local
+            if v is bottom:
+                break
+        groups = [self._group(v, [(self.root, v, adjoint[id(v)]), (v, bottom, local), (bottom, self.wrt, suffix)],
+                              paths_to[id(v)])
+                  for v, local in users.get(id(bottom), ())]
+        return groups, bottom
+
+    def _group(self, via: Value, chain: list[tuple[Value, Value, float]], count: int | None = None) -> Group:
+        """A group's chain of (total) derivatives top -> bottom; links from a node to itself are left out."""
+        chain = [(a, b, d) for a, b, d in chain if a is not b]
+        factors = tuple(d for _, _, d in chain)
+        return Group(via, self.count[id(via)] if count is None else count,
+                     tuple(self.symbol(a, b) for a, b, _ in chain), factors, math.prod(factors, start=1.0))

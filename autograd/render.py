@@ -1,0 +1,105 @@
+"""How nodes are written as text: names, numbers, equations and derivative formulas.
+
+The graph picture, the Stepper, `explain` and `tape` all describe the same nodes, so they share
+one naming (a node's label, else `v<k>` for its place on the tape) and one number format: what a
+learner reads in the text is what they find in the picture. Equations and formulas come from the
+op table (`op.name`, its symbol, its derivative expressions), never from a per-op case here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .ops import CONST
+from .order import topological_sort
+from .value import Unreached, Value
+
+DASH = "—"  # a gradient no backward pass has reached
+INPUT_NAMES = re.compile(r"\b(a|b|out)\b")
+
+
+class Text(str):
+    """A str that shows as itself at the REPL prompt (no quotes, no escaped newlines)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def num(x: Any, digits: int = 6) -> str:
+    """A float, short: 6 significant digits, always with a decimal point or exponent ("-2.0", "0.546")."""
+    x = getattr(x, "data", x)
+    text = f"{x + 0.0:.{digits}g}"  # + 0.0 turns -0.0 into 0.0, which is what a reader expects
+    return text + ".0" if text.lstrip("-").isdigit() else text
+
+
+def fixed(x: Any) -> str:
+    """A float for a graph node: 4 decimals as in micrograd, scientific where 4 decimals would hide it."""
+    x = getattr(x, "data", x)
+    return f"{x:.4f}" if x == 0.0 or 1e-3 <= abs(x) < 1e6 else f"{x:.3e}"
+
+
+def grad_of(v: Value) -> float | None:
+    """v's gradient as a float, or None if no backward pass has reached v."""
+    g = v.grad
+    return None if isinstance(g, Unreached) else float(getattr(g, "data", g))
+
+
+def grad_text(v: Value, style: Any = num) -> str:
+    g = grad_of(v)
+    return DASH if g is None else style(g)
+
+
+class Names:
+    """Display names for the nodes below `root`: the label, else `v<k>` (k = its place in topological order).
+
+    An unlabelled constant is written as its number, since that is all it is.
+    """
+
+    def __init__(self, root: Value, nodes: list[Value] | None = None) -> None:
+        self.nodes = topological_sort(root) if nodes is None else nodes
+        self._names = {id(v): v.label or f"v{k}" for k, v in enumerate(self.nodes, 1)}
+
+    def __call__(self, v: Value) -> str:
+        if v._op is CONST and not v.label:
+            return num(v.data)
+        return self._names.get(id(v)) or v.label or "?"
+
+    def data(self, v: Value) -> str:
+        """How a node's value appears inside a formula: `a.data`, or the number for a constant."""
+        return self(v) if v._op is CONST and not v.label else f"{self(v)}.data"
+
+
+def equation(node: Value, name: Any) -> str:
+    """The right-hand side that computed `node`: "d * f" for a symbol op, "tanh(e)" otherwise."""
+    op, args = node._op, [name(x) for x in node._prev]
+    if len(args) == 2 and not str(op).isidentifier():
+        return f"{args[0]} {op} {args[1]}"
+    return f"{op}({', '.join(args)})"
+
+
+def formula(node: Value, position: int, name: Any) -> str:
+    """The op table's local derivative of `node` with respect to input `position`, in node names.
+
+    `name(v)` writes a node (e.g. `Names.data`); a, b and out are replaced by the inputs and the node.
+    """
+    inputs = dict(zip(("a", "b"), node._prev), out=node)
+    return INPUT_NAMES.sub(lambda m: name(inputs[m.group(1)]), rule(node._op, position))
+
+
+def rule(op: Any, position: int) -> str:
+    """The op table's derivative for one input, in its textbook notation where the table has one."""
+    return (getattr(op, "notation", None) or op.derivatives)[position]
+
+
+def is_atom(text: str) -> bool:
+    """True if `text` needs no parentheses as a factor of a product (a name, number or one call)."""
+    head = re.match(r"-?[\w.]+", text)
+    if head is None or head.end() == len(text):
+        return head is not None
+    depth = 0
+    for i, char in enumerate(text[head.end():], head.end()):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return text[head.end()] == "(" and i == len(text) - 1
+    return False

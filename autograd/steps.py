@@ -1,0 +1,79 @@
+"""One step of a step-through backward pass: the chain-rule terms it applied, as data and as text.
+
+A learner reads a step as arithmetic they could do by hand: the op table's formula for each local
+derivative with the node names filled in, its value, the upstream grad, the product, and the
+input's running total. The text is made when the step is applied, so it records that moment.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .ops import CONST
+from .render import Names, equation, is_atom, num
+from .value import Value
+
+
+class Term(NamedTuple):
+    """One `input.grad += local * node.grad` of a step, with the grad before and after."""
+
+    input: Value
+    formula: str
+    local: float
+    upstream: float
+    contribution: float
+    before: float
+    after: float
+
+
+class Step:
+    """One applied chain rule: a node, its grad (complete by now), and the terms it added to its inputs.
+
+    The text is written when first shown (stepping through a big graph stays fast), from numbers
+    recorded when the step was applied.
+    """
+
+    def __init__(self, index: int, total: int, node: Value, terms: list[Term], names: Names, root: Value) -> None:
+        self.index, self.total, self.node, self.terms = index, total, node, terms
+        self.grad, self._names, self._root, self._text = node.grad, names, root, ""
+
+    @property
+    def headline(self) -> str:
+        """"step 1/3  L = d * f": which node, computed how."""
+        name = self._names
+        return f"step {self.index}/{self.total}  {name(self.node)} = {equation(self.node, name)}"
+
+    def __repr__(self) -> str:
+        if not self._text:
+            self._text = describe(self, self._names, self._root)
+        return self._text
+
+    __str__ = __repr__
+
+
+def describe(step: Step, name: Names, root: Value) -> str:
+    """The step's headline, d root / d node, and one aligned line per term: formula, numbers, running total."""
+    node = step.node
+    lines = [f"{step.headline:<30}  d{name(root)}/d{name(node)} = {num(step.grad)}"]
+    rows = [(f"{name(t.input)}.grad += {t.formula if is_atom(t.formula) else f'({t.formula})'} * {name(node)}.grad",
+             num(t.local), num(t.upstream), num(t.contribution), f"{name(t.input)}.grad = {running_total(t)}")
+            for t in step.terms]
+    widths = [max((len(row[k]) for row in rows), default=0) for k in range(4)]
+    indent = " " * len(f"step {step.index}/{step.total}  ")
+    for text, local, upstream, term, total in rows:
+        lines.append(f"{indent}{text:<{widths[0]}} = {local:>{widths[1]}} * {upstream:>{widths[2]}} = "
+                     f"{term:>{widths[3]}}   → {total}")
+    for x in node._prev:
+        if x._op is CONST:
+            lines.append(f"{indent}({name(x)} is a constant: it gets no gradient)")
+    return "\n".join(lines)
+
+
+def running_total(term: Term) -> str:
+    """An input's grad after the term, with enough digits to show that adding the term changed it
+    (6 digits would print 6.0 for 6.0 + 7.3e-07)."""
+    for digits in (6, 9, 12, 17):
+        text = num(term.after, digits)
+        if all(term.after == x or text != num(x, digits) for x in (term.before, term.contribution)):
+            return text
+    return text

@@ -1,0 +1,149 @@
+"""Step through a backward pass one node at a time, in a REPL: `Stepper`.
+
+Each step is one chain-rule application, shown with the op table's formula for each local
+derivative, the numbers, and the running total of each input's grad. The Stepper walks the nodes
+in the same order as `backward()` and adds the same terms in the same order, so when it finishes
+every grad is bit-for-bit what `backward()` would have given (floating-point sums depend on order).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphviz
+
+from .engine import local_derivatives
+from .ops import CONST
+from .order import backward_order
+from .render import Names, Text, equation, formula, num
+from .steps import Step, Term
+from .value import UNREACHED, Value
+from .viz import draw_dot
+
+
+def chain_rule_order(root: Value) -> list[Value]:
+    """The computed nodes below `root` in the order `backward()` applies their chain rule."""
+    return backward_order(root)
+
+
+class Stepper:
+    """`root.backward()`, one node at a time: `step()` (or `next(s)`, `for step in s`), `back()`, `goto()`, `run()`.
+
+    Creating it starts a fresh pass as `backward()` does: computed nodes' grads are cleared (drawn
+    "—" until reached), the root gets `grad`, leaves keep what they have and accumulate.
+    """
+
+    def __init__(self, root: Value, grad: float = 1.0) -> None:
+        self.root, self.order = root, chain_rule_order(root)
+        self.names = Names(root)
+        self.history: list[tuple[Step, list[tuple[Value, float]]]] = []
+        for v in self.order:
+            v.grad = UNREACHED
+        if root._a is not None:
+            root.grad = float(grad)
+        elif root._op is not CONST:
+            root.grad += float(grad)
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    @property
+    def position(self) -> int:
+        """How many steps have been applied."""
+        return len(self.history)
+
+    @property
+    def done(self) -> bool:
+        return self.position == len(self.order)
+
+    @property
+    def current(self) -> Value | None:
+        """The node whose chain rule was applied last (None before the first step)."""
+        return self.history[-1][0].node if self.history else None
+
+    @property
+    def steps(self) -> list[Step]:
+        return [step for step, _ in self.history]
+
+    def step(self) -> Step:
+        """Apply the next node's chain rule: `input.grad += local derivative * node.grad` for each input."""
+        if self.done:
+            raise StopIteration(f"all {len(self)} steps are done; s.back() undoes one, s.goto(0) goes to the start")
+        node, name = self.order[self.position], self.names
+        terms, undo = [], []
+        inputs = [(i, x) for i, x in enumerate(node._prev) if x._op is not CONST]
+        for (position, x), (_, local) in zip(inputs, local_derivatives(node)):
+            before, contribution = x.grad, local * node.grad
+            undo.append((x, before))
+            x.grad += contribution  # exactly backward()'s `input.grad += local * grad`
+            terms.append(Term(x, formula(node, position, name.data), local, node.grad, contribution, before, x.grad))
+        step = Step(self.position + 1, len(self), node, terms, name, self.root)
+        self.history.append((step, undo))
+        return step
+
+    def back(self) -> Stepper:
+        """Undo the last step, restoring its inputs' grads exactly (including "not reached yet")."""
+        if not self.history:
+            raise IndexError("at the start: there is no step to undo")
+        _, undo = self.history.pop()
+        for x, before in reversed(undo):
+            x.grad = before
+        return self
+
+    def run(self) -> Stepper:
+        """Apply every remaining step (the grads are then exactly what `backward()` gives)."""
+        while not self.done:
+            self.step()
+        return self
+
+    def goto(self, target: int | Value) -> Stepper:
+        """Go forward or back to a step number (0 = the start), to just after a node's step, or to
+        the point where a leaf's grad is complete."""
+        if isinstance(target, Value):
+            target = self._position_of(target)
+        if not 0 <= target <= len(self):
+            raise IndexError(f"step {target} is out of range: this pass has steps 0 to {len(self)}")
+        while self.position > target:
+            self.back()
+        while self.position < target:
+            self.step()
+        return self
+
+    def _position_of(self, node: Value) -> int:
+        if node is self.root:
+            return 1 if self.order else 0
+        if node._a is not None:  # just after its own step
+            found = [k + 1 for k, v in enumerate(self.order) if v is node]
+        else:  # just after the last step that adds to it
+            found = [k + 1 for k, v in enumerate(self.order) if any(x is node for x in v._prev)]
+        if not found:
+            raise ValueError(f"{self.names(node)} is not part of the graph below {self.names(self.root)}")
+        return found[-1]
+
+    def __iter__(self) -> Stepper:
+        return self
+
+    def __next__(self) -> Step:
+        return self.step()
+
+    def draw(self, **options: Any) -> graphviz.Digraph:
+        """The graph as it stands: the last applied node highlighted, grads filled in so far, others "—"."""
+        applied = [step.node for step in self.steps]
+        title = f"after {self.steps[-1].headline}" if applied else "before step 1 (the root is seeded)"
+        options = {"highlight": self.current or self.root, "flow": applied, "title": title, **options}
+        return draw_dot(self.root, **options)
+
+    def __repr__(self) -> str:
+        n, at, name = len(self), self.position, self.names
+        lines = [f"Stepper({name(self.root)}): {at} of {n} steps applied"
+                 + (", every grad is final" if self.done else "")]
+        if self.history:
+            lines.append(f"  last: {self.steps[-1].headline}")
+        if not self.done:
+            node = self.order[at]
+            lines.append(f"  next: step {at + 1}/{n}  {name(node)} = {equation(node, name)}"
+                         f"   ({name(node)}.grad = {num(node.grad)} is complete)")
+        elif not n:
+            lines.append(f"  {name(self.root)} is a leaf: its grad was seeded, there is nothing to step through")
+        return Text("\n".join(lines))
+

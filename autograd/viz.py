@@ -1,0 +1,168 @@
+"""Computation graphs as pictures: `draw_dot` (as in the micrograd lecture, and more) and `save_svg`.
+
+`draw_dot` only builds DOT text (a `graphviz.Digraph`), so it works without Graphviz installed;
+rendering (`.render()`, `save_svg`, Jupyter's inline display) runs the `dot` program. What is
+drawn is decided in `viz_layout` (roles, Module groups, size limit), how it looks in `viz_style`,
+and files are written by `viz_files`.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+from collections.abc import Iterable
+from typing import Any
+
+import graphviz
+
+from .engine import local_derivatives
+from .ops import CONST
+from .render import Names, fixed, grad_of, grad_text, num
+from .value import Value
+from .viz_files import GraphvizNotFoundError, write_svg
+from .viz_layout import Box, Layout, Path
+from .viz_style import (
+    ARROW,
+    CLUSTER,
+    EDGE,
+    GRAPH,
+    HIGHLIGHT,
+    NODE,
+    ROLES,
+    box_label,
+    edge_style,
+    node_style,
+    op_style,
+    record,
+)
+from .viz_style import legend as legend_table
+
+EDGE_LABELS_UP_TO = 100  # values; beyond this edge labels are clutter, colour and width still show the flow
+
+
+def draw_dot(root: Value, format: str = "svg", rankdir: str = "LR", *, parameters: Iterable[Value] | None = None,
+             model: Any = None, highlight: Value | Iterable[Value] | None = None, group: str | None = "auto",
+             max_nodes: int = 300, flow: bool | Iterable[Value] = True, legend: bool = True,
+             title: str = "") -> graphviz.Digraph:
+    """The graph below `root`: a `{ label | data | grad }` record per Value and an op node per computed one.
+
+    parameters: leaves drawn as parameters (default `model.parameters()` if a model is given).
+    model: names Module groups via `model.named_modules()`. highlight: a node, or several, drawn
+    emphasised; for a leaf, every path from root to it is emphasised too. group: None (flat),
+    "cluster" (a frame around each Module call's nodes), "collapse" (one summary box per Module
+    call) or "auto" (flat if it fits in `max_nodes`, else collapse). flow: label and colour the
+    edges by the gradient flowing back along them (True: wherever grads are set; or the nodes
+    whose chain rule has been applied, as the Stepper does). Unreached grads show as "—".
+    """
+    layout = Layout(root, parameters=parameters, model=model, group=group, max_nodes=max_nodes)
+    names = Names(root, layout.nodes)
+    marked, marked_edges = _highlights(layout, highlight)
+    applied = None if flow is True else set() if flow is False else {id(v) for v in flow}
+    graph = graphviz.Digraph(format=format, graph_attr={**GRAPH, "rankdir": rankdir}, node_attr=NODE, edge_attr=EDGE)
+    clusters: dict[Path, graphviz.Digraph] = {(): graph}
+    ids = {id(v): f"n{k}" for k, v in enumerate(layout.nodes)}
+    for k, box in enumerate(layout.boxes.values()):
+        ids[id(box)] = f"m{k}"
+        _draw_box(_cluster(clusters, layout, box.cluster), box, ids[id(box)], layout, marked)
+    edges: dict[tuple, list[tuple[float | None, bool]]] = {}
+    for v in layout.nodes:
+        box = layout.box_of.get(id(v))
+        if box is None:
+            where = _cluster(clusters, layout, layout.home[id(v)] if layout.mode == "cluster" else ())
+            _draw_value(where, v, ids[id(v)], layout.role(v), names(v), id(v) in marked)
+        terms = _terms(v) if applied is None or id(v) in applied else [None, None]
+        target = ids[id(box)] if box else ids[id(v)] + "op"
+        for position, x in enumerate(v._prev):
+            source = layout.box_of.get(id(x))
+            unit = ids[id(x) if source is None else id(source)]
+            key = (unit, target) if source is not None or box is not None else (unit, target, position)
+            if key[0] != target:
+                edges.setdefault(key, []).append((terms[position], (id(x), id(v)) in marked_edges))
+    for path in sorted(clusters, key=len, reverse=True)[:-1]:  # innermost first: a subgraph is copied when added
+        _cluster(clusters, layout, path[:-1]).subgraph(clusters[path])
+    labels = len(layout.nodes) <= EDGE_LABELS_UP_TO
+    for key, items in edges.items():  # after the clusters, so that no edge declares a node outside its cluster
+        terms = [t for t, _ in items if t is not None]
+        label = num(terms[0], 4) if labels and len(key) == 3 and terms else ""
+        graph.edge(key[0], key[1], **edge_style(terms, any(hot for _, hot in items), label))
+    if legend:
+        flows = any(t is not None for items in edges.values() for t, _ in items)
+        graph.attr(label=_legend(layout, flows, bool(marked), title), labelloc="b", labeljust="l")
+    elif title:
+        graph.attr(label=title, labelloc="t", fontsize="14")
+    return graph
+
+
+def _cluster(clusters: dict[Path, graphviz.Digraph], layout: Layout, path: Path) -> graphviz.Digraph:
+    """The subgraph for a scope path (created on first use, attached to its parent at the end)."""
+    if path not in clusters:
+        _cluster(clusters, layout, path[:-1])
+        label = layout.names[path[-1]]
+        clusters[path] = graphviz.Digraph(name=f"cluster_{len(clusters)}", graph_attr={**CLUSTER, "label": label})
+    return clusters[path]
+
+
+def _draw_box(graph: graphviz.Digraph, box: Box, node_id: str, layout: Layout, marked: set[int]) -> None:
+    """A collapsed Module call: its name (relative to the frame it sits in), outputs and hidden count."""
+    hot = any(id(v) in marked for v in box.members)
+    style = node_style("module", hot, "rounded,filled")
+    if any(v is layout.root for v in box.outputs) and not hot:
+        style.update(color=ROLES["output"][1], penwidth="2.5")
+    outer = layout.names[box.cluster[-1]] + "." if box.cluster and box.cluster != box.path else ""
+    title = box.name[len(outer):] if outer and box.name.startswith(outer) else box.name  # the frame shows the rest
+    outputs = [(v.label or f"out ({v._op})", fixed(v.data), grad_text(v, fixed)) for v in box.outputs]
+    params = sum(layout.role(v) == "parameter" for v in box.members)
+    graph.node(node_id, box_label(title, outputs, len(box.members), params), shape="box", **style)
+
+
+def _legend(layout: Layout, flows: bool, highlight: bool, title: str) -> str:
+    """The legend for what is actually drawn: roles of visible nodes, "—" if a visible grad is unreached."""
+    drawn = [v for v in layout.nodes if id(v) not in layout.box_of]
+    roles = {layout.role(v) for v in drawn} | ({"module"} if layout.boxes else set())
+    shown = drawn + [v for box in layout.boxes.values() for v in box.outputs]
+    unreached = any(grad_of(v) is None and v._op is not CONST for v in shown)
+    return legend_table(roles, flows, unreached, highlight, title)
+
+
+def _draw_value(graph: graphviz.Digraph, v: Value, node_id: str, role: str, name: str, hot: bool) -> None:
+    """A value's record `{ name | data | grad }`, and for a computed value its op node and the edge between."""
+    grad = "no grad" if role == "constant" else f"grad {grad_text(v, fixed)}"
+    label = record(name, f"data {fixed(v.data)}", grad)
+    graph.node(node_id, label, shape="record", tooltip=f"{name}: {role}", **node_style(role, hot))
+    if v._a is not None:
+        graph.node(node_id + "op", **op_style(v._op, hot))
+        graph.edge(node_id + "op", node_id, color=HIGHLIGHT if hot else ARROW)
+
+
+def _terms(v: Value) -> list[float | None]:
+    """The chain-rule term along each input edge of v (local derivative x v.grad), None where none flows."""
+    g = grad_of(v)
+    if v._a is None or g is None:
+        return [None, None]
+    local = iter(local_derivatives(v))
+    return [None if x._op is CONST else next(local)[1] * g for x in v._prev]
+
+
+def _highlights(layout: Layout, highlight: Any) -> tuple[set[int], set[tuple[int, int]]]:
+    """Emphasised node ids, and the edges on every path from the root to each highlighted leaf."""
+    targets = [] if highlight is None else [highlight] if isinstance(highlight, Value) else list(highlight)
+    nodes, edges = {id(t) for t in targets}, set()
+    for leaf in (t for t in targets if t._a is None):
+        reaches = {id(leaf)}
+        for v in layout.nodes:  # inputs come first, so a node's inputs are settled before it
+            for x in v._prev:
+                if id(x) in reaches:
+                    reaches.add(id(v))
+                    edges.add((id(x), id(v)))
+        nodes |= reaches
+    return nodes, edges
+
+
+def save_svg(root: Value | graphviz.Digraph, path: str | os.PathLike, **options: Any) -> pathlib.Path:
+    """Render `root` (a Value, drawn with `draw_dot(root, **options)`, or a ready Digraph) to exactly
+    `path`, atomically; GraphvizNotFoundError says how to install `dot` if it is missing."""
+    graph = root if isinstance(root, graphviz.Digraph) else draw_dot(root, **{**options, "format": "svg"})
+    return write_svg(graph, path)
+
+
+__all__ = ["draw_dot", "save_svg", "GraphvizNotFoundError"]

@@ -1,0 +1,144 @@
+"""What a graph picture contains: each node's role, its Module group, and how many nodes get drawn.
+
+Kept apart from the Graphviz output (autograd/viz.py) so that the rules are plain data that can
+be tested without rendering: which leaf is an input or a parameter, which Module call a node
+belongs to (`Value._scope`), which nodes a collapsed view hides, and whether the drawing is small
+enough for Graphviz (`dot` takes ~20 s for 2,000 nodes, so big graphs are refused up front).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .ops import CONST
+from .order import topological_sort
+from .value import Value
+
+GROUPS = ("auto", None, "cluster", "collapse")
+Path = tuple[int, ...]  # a scope: the ids of its owners, outermost first
+
+
+class Box:
+    """One Module call (its innermost scope owner) drawn as a single summary node."""
+
+    def __init__(self, path: Path, name: str) -> None:
+        self.path, self.name = path, name
+        self.members: list[Value] = []
+        self.outputs: list[Value] = []
+        self.cluster: Path = path[:-1]  # the enclosing scope it is drawn in
+
+
+class Layout:
+    """The drawing plan for `root`: roles, groups, and the mode chosen for the size limit."""
+
+    def __init__(self, root: Value, *, parameters: Iterable[Value] | None = None, model: Any = None,
+                 group: str | None = "auto", max_nodes: int = 300) -> None:
+        if group not in GROUPS:
+            raise ValueError(f"group must be one of {GROUPS}, got {group!r}")
+        self.root, self.nodes = root, topological_sort(root)
+        if parameters is None and callable(getattr(model, "parameters", None)):
+            parameters = model.parameters()
+        self.parameters = {id(p) for p in parameters or ()}
+        self.users: dict[int, list[Value]] = {}
+        for v in self.nodes:
+            for x in v._prev:
+                self.users.setdefault(id(x), []).append(v)
+        self.owners, self.names = _owner_names(self.nodes, model)
+        self.home = self._homes()
+        self.boxes = self._boxes()
+        self.mode = self._choose(group, max_nodes)
+        if self.mode != "collapse":
+            self.boxes = {}
+        self.box_of = {id(v): box for box in self.boxes.values() for v in box.members}
+
+    def role(self, v: Value) -> str:
+        """output, constant, parameter, input (a leaf that takes a gradient) or intermediate."""
+        if v is self.root:
+            return "output"
+        if v._op is CONST:
+            return "constant"
+        if v._a is None:
+            return "parameter" if id(v) in self.parameters else "input"
+        return "intermediate"
+
+    def _homes(self) -> dict[int, Path]:
+        """Each node's scope path; a scopeless leaf used only inside one scope is drawn in it."""
+        home = {id(v): tuple(map(id, v._scope)) for v in self.nodes if v._a is not None or v._scope}
+        for v in self.nodes:
+            if id(v) not in home:
+                paths = {home[id(u)] for u in self.users.get(id(v), ())}
+                home[id(v)] = paths.pop() if len(paths) == 1 and v is not self.root else ()
+        return home
+
+    def _boxes(self) -> dict[Path, Box]:
+        boxes: dict[Path, Box] = {}
+        for v in self.nodes:
+            path = self.home[id(v)]
+            if path:
+                if path not in boxes:
+                    boxes[path] = Box(path, self.names[path[-1]])
+                boxes[path].members.append(v)
+        for box in boxes.values():
+            inside = {id(v) for v in box.members}
+            box.outputs = [v for v in box.members
+                           if v is self.root or any(id(u) not in inside for u in self.users.get(id(v), ()))]
+            if any(p[: len(box.path)] == box.path and p != box.path for p in boxes):
+                box.cluster = box.path  # a Module with its own nodes and sub-Modules: draw it inside its cluster
+        return boxes
+
+    def count(self, mode: str | None) -> int:
+        """How many Graphviz nodes a mode draws: a record per value plus an op node per computed value."""
+        flat = len(self.nodes) + sum(v._a is not None for v in self.nodes)
+        if mode != "collapse" or not self.boxes:
+            return flat
+        hidden = [v for box in self.boxes.values() for v in box.members]
+        return flat - len(hidden) - sum(v._a is not None for v in hidden) + len(self.boxes)
+
+    def _choose(self, group: str | None, max_nodes: int) -> str | None:
+        if group == "auto":
+            group = None if self.count(None) <= max_nodes else "collapse" if self.boxes else None
+        n = self.count(group)
+        if n > max_nodes:
+            raise ValueError(self._too_big(group, n, max_nodes))
+        return group
+
+    def _too_big(self, group: str | None, n: int, max_nodes: int) -> str:
+        flat, values = self.count(None), len(self.nodes)
+        text = f"this graph has {values} values: {flat} Graphviz nodes with their op nodes"
+        if self.boxes:
+            text += f", {self.count('collapse')} with one box per Module call"
+        text += f". That is more than max_nodes={max_nodes}, and Graphviz would take minutes on it. "
+        if group != "collapse" and self.boxes:
+            return text + f'Draw it with group="collapse", or pass max_nodes={n} to draw every node anyway.'
+        if group == "collapse":
+            return text + f"Draw part of it (a value nearer the inputs), or pass max_nodes={n} to draw it anyway."
+        return text + ('Its nodes were not made inside Modules (autograd.mode.scope), so group="collapse" cannot '
+                       f"summarise it: draw part of it (a value nearer the inputs) or pass max_nodes={n}.")
+
+
+def _owner_names(nodes: list[Value], model: Any) -> tuple[dict[int, Any], dict[int, str]]:
+    """Scope owners by id, and their names: from model.named_modules(), else type name + index.
+
+    The fallback index counts owners of a type from the inputs towards the root (by the height of
+    their lowest node, then by first appearance), which follows the order layers and units run in.
+    """
+    owners: dict[int, Any] = {}
+    lowest: dict[int, tuple[int, int]] = {}
+    height: dict[int, int] = {}
+    for k, v in enumerate(nodes):  # inputs before the nodes that use them
+        height[id(v)] = 1 + max((height[id(x)] for x in v._prev), default=-1)
+        for owner in v._scope:
+            owners.setdefault(id(owner), owner)
+            lowest[id(owner)] = min(lowest.get(id(owner), (height[id(v)], k)), (height[id(v)], k))
+    names: dict[int, str] = {}
+    if callable(getattr(model, "named_modules", None)):
+        for name, module in model.named_modules():
+            names.setdefault(id(module), name or type(module).__name__)
+    counters: dict[str, int] = {}
+    for key in sorted(owners, key=lowest.__getitem__):
+        if key not in names:
+            kind = type(owners[key]).__name__
+            counters[kind] = counters.get(kind, -1) + 1
+            names[key] = f"{kind}{counters[kind]}"
+    return owners, names

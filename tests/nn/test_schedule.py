@@ -1,0 +1,101 @@
+"""Learning-rate schedules: exact lr sequences."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from autograd import Value
+from nn import SGD, CosineDecay, LinearDecay, StepDecay
+
+
+def optimizer(lr: float) -> SGD:
+    return SGD([Value(0.0)], lr=lr)
+
+
+def sequence(schedule, steps: int) -> list[float]:
+    """The lr at construction and after each of `steps` calls to step()."""
+    lrs = [schedule.optimizer.lr]
+    for _ in range(steps):
+        returned = schedule.step()
+        assert returned == schedule.optimizer.lr
+        lrs.append(schedule.optimizer.lr)
+    return lrs
+
+
+def test_linear_decay_is_micrograds_demo_schedule():
+    opt = optimizer(1.0)
+    lrs = sequence(LinearDecay(opt, total=100), 100)
+    assert lrs == [1.0 - 0.9 * k / 100 for k in range(101)]  # micrograd: learning_rate = 1.0 - 0.9*k/100
+    assert lrs[0] == 1.0 and lrs[50] == 0.55 and lrs[100] == pytest.approx(0.1, rel=1e-15)
+
+
+def test_linear_decay_stays_at_the_end_value():
+    opt = optimizer(1.0)
+    schedule = LinearDecay(opt, total=4)
+    lrs = sequence(schedule, 7)
+    assert lrs[:5] == [1.0, 1.0 - 0.9 * 1 / 4, 1.0 - 0.9 * 2 / 4, 1.0 - 0.9 * 3 / 4, 1.0 - 0.9 * 4 / 4]
+    assert lrs[5:] == [lrs[4]] * 3
+
+
+def test_linear_decay_end_factor_and_base():
+    lrs = sequence(LinearDecay(optimizer(0.5), total=2, end_factor=0.0), 3)
+    assert lrs == [0.5, 0.25, 0.0, 0.0]
+
+
+def test_step_decay():
+    lrs = sequence(StepDecay(optimizer(0.8), step_size=3, gamma=0.5), 10)
+    assert lrs == [0.8, 0.8, 0.8, 0.4, 0.4, 0.4, 0.2, 0.2, 0.2, 0.1, 0.1]
+
+
+def test_step_decay_default_gamma():
+    lrs = sequence(StepDecay(optimizer(1.0), step_size=1), 3)
+    assert lrs == [1.0, 0.1, 1.0 * 0.1**2, 1.0 * 0.1**3]
+    assert lrs[2] == pytest.approx(0.01, rel=1e-15)
+
+
+def test_cosine_decay():
+    lrs = sequence(CosineDecay(optimizer(1.0), total=4), 6)
+    # (1 + cos(pi t / 4)) / 2 for t = 0..4, then the minimum
+    expected = [1.0, (1 + math.cos(math.pi / 4)) / 2, 0.5, (1 + math.cos(3 * math.pi / 4)) / 2, 0.0, 0.0, 0.0]
+    assert lrs == pytest.approx(expected, rel=1e-15, abs=1e-16)
+    assert lrs[1] == pytest.approx(0.8535533905932737, rel=1e-15)
+    assert lrs[3] == pytest.approx(0.14644660940672627, rel=1e-15)
+
+
+def test_cosine_decay_min_lr():
+    lrs = sequence(CosineDecay(optimizer(2.0), total=2, min_lr=0.5), 3)
+    assert lrs == pytest.approx([2.0, 0.5 + 1.5 * 0.5, 0.5, 0.5], rel=1e-15)
+
+
+def test_schedule_sets_lr_at_construction():
+    opt = optimizer(1.0)
+    StepDecay(opt, step_size=1, gamma=0.5)
+    assert opt.lr == 1.0
+    CosineDecay(opt, total=10)
+    assert opt.lr == 1.0
+
+
+def test_schedule_drives_the_optimizer_steps():
+    p = Value(0.0)
+    opt = SGD([p], lr=1.0)
+    schedule = LinearDecay(opt, total=100)
+    for _ in range(3):
+        p.grad = 1.0
+        opt.step()
+        schedule.step()
+    assert p.data == -(1.0 + (1.0 - 0.9 * 1 / 100) + (1.0 - 0.9 * 2 / 100))
+
+
+@pytest.mark.parametrize("make", [
+    lambda opt: LinearDecay(opt, total=0),
+    lambda opt: LinearDecay(opt, total=-5),
+    lambda opt: StepDecay(opt, step_size=0),
+    lambda opt: CosineDecay(opt, total=0),
+])
+def test_bad_arguments_raise(make):
+    opt = optimizer(1.0)
+    with pytest.raises(ValueError):
+        make(opt)
+    assert opt.lr == 1.0
