@@ -66,34 +66,44 @@ def backward(root: Value, grad: Any = 1.0, create_graph: bool = False) -> None:
 
 
 def _backward_floats(root: Value, seed: float) -> None:
-    """The hot path: pass 2 of the traversal fused with the chain rule on the stored derivatives."""
+    """The hot path: pass 2 of the traversal fused with the chain rule on the stored derivatives.
+
+    Same stack discipline as `backward_order` (inputs pushed a then b once their users are done),
+    so the two visit nodes in the same order and sum gradients in the same order.
+    """
     try:
         found = count_users(root, reset_grads=True)
         root.grad = seed
-        stack: list[Value] = []
-        push, pop = stack.append, stack.pop
-        done, v = 0, root
-        while v is not None:
+        stack = [root]
+        pop, push = stack.pop, stack.append
+        done = 0
+        while stack:
+            v = pop()
             done += 1
-            g, a, b, after = v.grad, v._a, v._b, None
-            if a._op is not CONST:  # (a constant is a leaf, and a unary op's input is never one)
+            g, a, b = v.grad, v._a, v._b
+            if b is None:
+                if a._op is not CONST:  # (made constant after use: requires_grad = False)
+                    a.grad += v._da * g
+                if a._a is not None:
+                    n = a._pending - 1
+                    a._pending = n
+                    if not n:
+                        push(a)
+                continue
+            if a._op is not CONST:
                 a.grad += v._da * g
                 if a._a is not None:
                     n = a._pending - 1
                     a._pending = n
                     if not n:
-                        after = a
-            if b is not None and b._op is not CONST:
+                        push(a)
+            if b._op is not CONST:
                 b.grad += v._db * g
                 if b._a is not None:
                     n = b._pending - 1
                     b._pending = n
                     if not n:
-                        if after is None:
-                            after = b
-                        else:
-                            push(b)
-            v = after if after is not None else pop() if stack else None
+                        push(b)
     except BaseException:
         clear_counts(root)
         raise

@@ -4,8 +4,9 @@ Iterative (no recursion limit), inputs followed in order (deterministic), and wi
 dict on the hot path: Kahn's algorithm, counting each computed node's users in its `_pending`
 slot. Pass 1 counts; pass 2 emits a node once every node that uses it has been emitted, which
 is exactly when its gradient is complete. A cycle (only possible by editing `_a`/`_b` by hand)
-leaves nodes unemitted and is reported. Both passes walk straight on to a node's first new
-input instead of pushing and popping it: on chains that halves the stack traffic.
+leaves nodes unemitted and is reported. Pass 1 walks straight on to a node's first new input
+instead of pushing and popping it (measured faster); pass 2 keeps a plain stack (measured faster
+there, where the walk's extra branches cost more than the stack traffic they save).
 """
 
 from __future__ import annotations
@@ -53,30 +54,25 @@ def count_users(root: Value, reset_grads: bool = False) -> int:
 def backward_order(root: Value) -> list[Value]:
     """The computed (non-leaf) nodes `root` depends on, `root` first, each before its inputs.
 
-    Exactly the order the eager `backward()` applies the chain rule in (continue with a node's
-    first input once all its users are done, stack the second), so anything that replays the
-    pass (the checked path, the Stepper) sums in the same order and gets the same bits.
+    Exactly the order the eager `backward()` applies the chain rule in (a node's inputs are
+    pushed, a then b, once all their users are done; the last pushed comes next), so anything
+    that replays the pass (the checked path, the Stepper) sums in the same order: same bits.
     """
     if root._a is None:
         return []
     try:
         found = count_users(root)
         order: list[Value] = []
-        stack: list[Value] = []
+        stack = [root]
         append, push, pop = order.append, stack.append, stack.pop
-        v = root
-        while v is not None:
+        while stack:
+            v = pop()
             append(v)
-            after = None
             for x in (v._a, v._b):
                 if x is not None and x._a is not None:
                     x._pending -= 1
                     if not x._pending:
-                        if after is None:
-                            after = x
-                        else:
-                            push(x)
-            v = after if after is not None else pop() if stack else None
+                        push(x)
     except BaseException:
         clear_counts(root)
         raise
