@@ -35,6 +35,9 @@ UNREACHED = Unreached(0.0)
 
 def _scalar(x: Any) -> float | None:
     """x as a float if it is a real number (int, float, bool, numpy scalar or 0-d array), else None."""
+    kind = type(x)
+    if kind is float or kind is int or kind is bool:  # the common cases, before any ABC check
+        return float(x)
     if isinstance(x, (numbers.Real, np.bool_)):
         return float(x)
     if isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "biuf":

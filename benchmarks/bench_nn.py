@@ -28,6 +28,7 @@ def bare(X, y, epochs: int) -> None:
         opt.zero_grad()
         loss.backward()
         opt.step()
+        del loss  # as fit does: free the graph before building the next
 
 
 def with_fit(X, y, epochs: int, progress: bool) -> None:

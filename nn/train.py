@@ -135,6 +135,7 @@ def fit(model: Module, X: Any, y: Any, *, loss: Any = "mse", optimizer: Optimize
             optimizer.step()
             for i, o in zip(batch, _scores(outputs)):
                 scores[i] = o
+            del outputs, value  # free this batch's graph before the next one is built
         history.add("loss", total / len(rows))
         history.add("lr", optimizer.lr)
         for m in metrics:
