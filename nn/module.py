@@ -175,7 +175,8 @@ class Layer(Module):
         return {"nin": first["nin"], "nout": len(self.neurons), "activation": first["activation"]}
 
     def __repr__(self) -> str:
-        return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
+        c = self.config()
+        return f"Layer({c['nin']} -> {c['nout']}, {c['activation']}, {len(self.parameters())} parameters)"
 
 
 class MLP(Module):
@@ -205,9 +206,9 @@ class MLP(Module):
                 "activation": self.activation, "init": self.layers[0].neurons[0].init}
 
     def __repr__(self) -> str:
-        return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
+        sizes = " -> ".join(str(n) for n in [self.config()["nin"], *self.config()["nouts"]])
+        return f"MLP({sizes}, {self.activation} hidden, linear out, {len(self.parameters())} parameters)"
 
     def summary(self) -> str:
-        """A readable description: sizes, activations and the parameter count."""
-        sizes = " -> ".join(str(n) for n in [self.config()["nin"], *self.config()["nouts"]])
-        return f"MLP({sizes}, {self.activation} hidden, linear out): {len(self.parameters())} parameters"
+        """The repr, then one line per layer."""
+        return "\n".join([repr(self), *(f"  layers.{i}: {layer!r}" for i, layer in enumerate(self.layers))])

@@ -180,11 +180,11 @@ def test_micrograd_style_call_override_works():
 # --- repr and summary -------------------------------------------------------------------------------
 
 
-def test_micrograd_reprs():
+def test_reprs_are_micrograd_for_neurons_and_readable_with_parameter_counts_above():
     assert repr(Neuron(2)) == "ReLUNeuron(2)"
     assert repr(Neuron(3, nonlin=False)) == "LinearNeuron(3)"
-    assert repr(Layer(2, 2)) == "Layer of [ReLUNeuron(2), ReLUNeuron(2)]"
-    assert repr(MLP(2, [2, 1])) == "MLP of [Layer of [ReLUNeuron(2), ReLUNeuron(2)], Layer of [LinearNeuron(2)]]"
+    assert repr(Layer(2, 2)) == "Layer(2 -> 2, relu, 6 parameters)"
+    assert repr(MLP(2, [2, 1])) == "MLP(2 -> 2 -> 1, relu hidden, linear out, 9 parameters)"
 
 
 def test_mlp_summary_gives_sizes_and_parameter_count():
