@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 
 from . import mode
-from .errors import AnomalyError, describe, op_error
+from .errors import AnomalyError, describe
 from .numerics import FloatMath
-from .ops import CONST, LEAF, OPS, Op, lookup, namespace
+from .ops import CONST, LEAF, Op, lookup
 
 _new = object.__new__
 _ERRORS = (ArithmeticError, ValueError)
@@ -71,54 +71,6 @@ def _link(out: Value, op: Op, a: Value, b: Value | None) -> Value:
     if mode.anomaly and not math.isfinite(out.data):
         raise AnomalyError(f"{op.name}({', '.join(map(describe, inputs))}) gave {out.data!r} (forward pass)")
     return out
-
-
-# The operator methods, compiled from the table's float expressions: one template, every op.
-_TEMPLATE = """
-def _method(self{params}):{lift}
-    {unpack}
-    a = A.data{load_b}
-    try:
-        out = {value}
-    except _ERRORS as error:
-        raise op_error(op, error, {inputs}) from None
-    node = _new(Value)
-    node.data = out
-    node.grad = UNREACHED
-    node._pending = 0
-    node._scope = mode.scope_path
-    if mode.fast and {needs_grad}:
-        node._op = op
-        node._a = A
-        node._b = {B}
-        node._da = {d0}{store_db}
-        return node
-    return _link(node, op, A, {B})
-"""
-_UNARY = {"params": "", "lift": "", "unpack": "A = self", "load_b": "", "inputs": "(A,)",
-          "needs_grad": "A._op is not CONST", "B": "None"}
-_BINARY = {"params": ", other", "unpack": "A, B = self, other", "load_b": "\n    b = B.data", "inputs": "(A, B)",
-           "needs_grad": "(A._op is not CONST or B._op is not CONST)", "B": "B", "lift": """
-    if other.__class__ is not Value:
-        other = _constant(other)
-        if other is None:
-            return NotImplemented"""}
-
-
-def _compile(op: Op, method: str, reflected: bool = False):
-    """Value's method for `op`: the template with the op's value and derivative expressions inlined."""
-    parts = dict(_UNARY if op.arity == 1 else _BINARY, value=op.value, d0=op.derivatives[0],
-                 store_db=f"\n        node._db = {op.derivatives[1]}" if op.arity == 2 else "")
-    if reflected:
-        parts["unpack"] = "B, A = self, other"
-    scope = namespace(FloatMath) | {"Value": Value, "_new": _new, "_constant": _constant, "_link": _link,
-                                    "_ERRORS": _ERRORS, "op_error": op_error, "mode": mode, "CONST": CONST, "op": op,
-                                    "UNREACHED": UNREACHED}
-    exec(_TEMPLATE.format(**parts), scope)
-    function = scope["_method"]
-    function.__name__, function.__qualname__ = method, f"Value.{method}"
-    function.__doc__ = f"{op.name}({', '.join(op.inputs)}) = {op.value}; " + "; ".join(op.formulas)
-    return function
 
 
 class Value:
@@ -215,13 +167,8 @@ class Value:
         return out
 
 
-_METHODS = {"add": "__add__", "sub": "__sub__", "mul": "__mul__", "div": "__truediv__", "pow": "__pow__",
-            "neg": "__neg__", "abs": "__abs__", "leaky_relu": "_leaky_relu"}
-for _op in OPS.values():
-    _name = _METHODS.get(_op.name, _op.name)
-    setattr(Value, _name, _compile(_op, _name))
-    if _name.startswith("__") and _op.arity == 2:
-        _reflected = _name.replace("__", "__r", 1)
-        setattr(Value, _reflected, _compile(_op, _reflected, reflected=True))
+from .methods import install  # noqa: E402  (the methods module needs Value itself)
 
-from . import engine as _engine  # noqa: E402  (engine imports Value: import it once Value exists)
+install(Value)
+
+from . import engine as _engine  # noqa: E402  (engine imports Value and its methods)

@@ -4,7 +4,8 @@ from . import data, losses
 from .io import ModelFileError
 from .losses import binary_cross_entropy, cross_entropy, hinge, l2, log_softmax, mse, softmax
 from .metrics import accuracy
-from .module import MLP, Layer, Module, Neuron
+from .mlp import MLP, Layer, Neuron
+from .module import Module
 from .optim import SGD, Adam, Optimizer, RMSprop, clip_grad_norm
 from .schedule import CosineDecay, LinearDecay, StepDecay
 from .train import History, evaluate, fit, predict

@@ -1,4 +1,4 @@
-"""Module, Neuron, Layer, MLP: micrograd's nn with named parameters, init schemes and seeds.
+"""Module: the base of every network, with micrograd's API and PyTorch's names.
 
 Parameters are found by looking at a module's attributes (Values, Modules, and lists or tuples
 of them), so a user's own Module subclass needs no registration. A call runs `forward` inside
@@ -7,16 +7,12 @@ of them), so a user's own Module subclass needs no registration. A call runs `fo
 
 from __future__ import annotations
 
-import numbers
-import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 from autograd import Value
 from autograd.mode import scope
 from autograd.value import UNREACHED
-
-from . import init as inits
 
 
 class Module:
@@ -110,105 +106,3 @@ class Module:
                 lines.append(f"  {name}: {type(child).__name__}({child._describe()}), "
                              f"{len(child.parameters())} parameters")
         return "\n".join(lines)
-
-
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "linear")
-
-
-def _size(n: Any, what: str) -> int:
-    """A layer size as an int: ints and numpy integers >= 1 (micrograd accepts both)."""
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"{what} must be a whole number >= 1, got {n!r}")
-    return int(n)
-
-
-def _check_activation(activation: str) -> str:
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
-    return activation
-
-
-class Neuron(Module):
-    """act(w · x + b). micrograd's `Neuron(nin, nonlin=True)`: ReLU unless nonlin=False."""
-
-    def __init__(self, nin: int, nonlin: bool = True, *, activation: str | None = None, init: str = "uniform",
-                 fan_out: int = 1, seed: int | None = None, rng: random.Random | None = None) -> None:
-        nin = _size(nin, "Neuron nin (its number of inputs)")
-        self.activation = _check_activation(activation or ("relu" if nonlin else "linear"))
-        self.nonlin = self.activation != "linear"
-        rng = rng or (random.Random(seed) if seed is not None else random)
-        self.init = init
-        self.w = [Value(x) for x in inits.weights(init, nin, fan_out, rng)]
-        self.b = Value(0.0)
-
-    def forward(self, x: Sequence[Any]) -> Value:
-        if len(x) != len(self.w):
-            raise ValueError(f"{type(self).__name__} expects {len(self.w)} inputs, got {len(x)}")
-        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
-        if self.activation == "linear":
-            return act
-        return getattr(act, self.activation)()
-
-    def config(self) -> dict[str, Any]:
-        return {"nin": len(self.w), "activation": self.activation, "init": self.init}
-
-    def __repr__(self) -> str:  # micrograd's: ReLUNeuron(2)
-        name = {"relu": "ReLU", "linear": "Linear"}.get(self.activation, self.activation.capitalize())
-        return f"{name}Neuron({len(self.w)})"
-
-
-class Layer(Module):
-    """nout Neurons on the same inputs. Returns a Value when nout == 1 (as micrograd), else a list."""
-
-    def __init__(self, nin: int, nout: int, *, seed: int | None = None, rng: random.Random | None = None,
-                 **neuron_options: Any) -> None:
-        nout = _size(nout, "Layer nout (its number of neurons)")
-        rng = rng or (random.Random(seed) if seed is not None else None)
-        self.neurons = [Neuron(nin, fan_out=nout, rng=rng, **neuron_options) for _ in range(nout)]
-
-    def forward(self, x: Sequence[Any]) -> Value | list[Value]:
-        out = [n(x) for n in self.neurons]
-        return out[0] if len(out) == 1 else out
-
-    def config(self) -> dict[str, Any]:
-        first = self.neurons[0].config()
-        return {"nin": first["nin"], "nout": len(self.neurons), "activation": first["activation"]}
-
-    def __repr__(self) -> str:
-        c = self.config()
-        return f"Layer({c['nin']} -> {c['nout']}, {c['activation']}, {len(self.parameters())} parameters)"
-
-
-class MLP(Module):
-    """micrograd's `MLP(nin, nouts)`: hidden layers use `activation` (ReLU), the last layer is linear."""
-
-    def __init__(self, nin: int, nouts: Sequence[int], *, activation: str = "relu", init: str = "uniform",
-                 seed: int | None = None) -> None:
-        sizes = [_size(nin, "MLP nin"), *(_size(n, "MLP layer size") for n in nouts)]
-        if len(sizes) < 2:
-            raise ValueError("MLP needs at least one layer size in nouts, e.g. MLP(2, [16, 16, 1])")
-        nouts = sizes[1:]
-        _check_activation(activation)
-        inits.check(init)
-        rng = random.Random(seed) if seed is not None else None
-        self.activation = activation
-        self.layers = [Layer(sizes[i], sizes[i + 1], activation=activation if i < len(nouts) - 1 else "linear",
-                             init=init, rng=rng) for i in range(len(nouts))]
-
-    def forward(self, x: Sequence[Any]) -> Value | list[Value]:
-        for layer in self.layers:
-            x = layer(x)
-            x = [x] if isinstance(x, Value) and layer is not self.layers[-1] else x  # width-1 hidden layers
-        return x
-
-    def config(self) -> dict[str, Any]:
-        return {"nin": self.layers[0].config()["nin"], "nouts": [len(layer.neurons) for layer in self.layers],
-                "activation": self.activation, "init": self.layers[0].neurons[0].init}
-
-    def __repr__(self) -> str:
-        sizes = " -> ".join(str(n) for n in [self.config()["nin"], *self.config()["nouts"]])
-        return f"MLP({sizes}, {self.activation} hidden, linear out, {len(self.parameters())} parameters)"
-
-    def summary(self) -> str:
-        """The repr, then one line per layer."""
-        return "\n".join([repr(self), *(f"  layers.{i}: {layer!r}" for i, layer in enumerate(self.layers))])

@@ -176,3 +176,16 @@ def data(x: Any) -> float:
 
 def close(actual: float, expected: float, rtol: float = 1e-6, atol: float = 1e-8) -> bool:
     return abs(actual - expected) <= atol + rtol * abs(expected)
+
+
+def lecture() -> dict[str, Value]:
+    """The micrograd lecture's first example: L = (a*b + c) * f."""
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    f = Value(-2.0, label="f")
+    L = d * f
+    L.label = "L"
+    return dict(a=a, b=b, c=c, d=d, e=e, f=f, L=L)

@@ -8,6 +8,7 @@ import weakref
 
 import numpy as np
 import pytest
+from autograd_cases import lecture
 
 from autograd import (
     GraphCycleError,
@@ -43,16 +44,8 @@ def test_micrograd_readme_sanity_example():
 
 
 def test_micrograd_lecture_example():
-    a = Value(2.0, label="a")
-    b = Value(-3.0, label="b")
-    c = Value(10.0, label="c")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    f = Value(-2.0, label="f")
-    L = d * f
-    L.label = "L"
+    n = lecture()
+    a, b, c, d, e, f, L = (n[k] for k in "abcdefL")
     assert L.data == -8.0
     L.backward()
     assert L.grad == 1.0

@@ -6,6 +6,7 @@ import math
 import random
 
 import pytest
+from autograd_cases import lecture
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -14,18 +15,6 @@ from autograd.mode import scope
 from autograd.value import Unreached
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None)
-
-
-def lecture() -> dict[str, Value]:
-    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    f = Value(-2.0, label="f")
-    L = d * f
-    L.label = "L"
-    return dict(a=a, b=b, c=c, d=d, e=e, f=f, L=L)
 
 
 UNARY = {"tanh": lambda a: a.tanh(), "sigmoid": lambda a: a.sigmoid(), "sin": lambda a: a.sin(),

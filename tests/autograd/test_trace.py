@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 
 import pytest
+from autograd_cases import lecture
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,18 +15,6 @@ from autograd.value import Unreached
 from autograd.viz_style import HIGHLIGHT
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None)
-
-
-def lecture() -> dict[str, Value]:
-    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    f = Value(-2.0, label="f")
-    L = d * f
-    L.label = "L"
-    return dict(a=a, b=b, c=c, d=d, e=e, f=f, L=L)
 
 
 # A random graph is a recipe: leaf values, then ops that each pick their inputs among earlier nodes.

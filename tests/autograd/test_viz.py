@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 
 import graphviz
 import pytest
+from autograd_cases import lecture
 
 from autograd import GraphvizNotFoundError, Value, draw_dot, save_svg
 from autograd.mode import scope
@@ -17,19 +18,6 @@ from autograd.viz_layout import Layout
 from autograd.viz_style import BANDS, HIGHLIGHT, ROLES, ZERO
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def lecture() -> dict[str, Value]:
-    """The micrograd lecture's first example: L = (a*b + c) * f."""
-    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    f = Value(-2.0, label="f")
-    L = d * f
-    L.label = "L"
-    return dict(a=a, b=b, c=c, d=d, e=e, f=f, L=L)
 
 
 # --- an MLP built as nn's Modules would build it: every call inside scope(module) -------------------
