@@ -1,0 +1,110 @@
+"""The demos run, as a learner would start them, and write the pictures they promise.
+
+Each demo runs in --quick mode in a subprocess (its own interpreter, as `uv run demos/NAME.py` does)
+with --out in a temporary folder; its PNGs must be real PNGs of a sensible size, its SVGs valid XML
+showing the labels the demo gives its Values, and what it prints must be finite numbers. main.py is
+also run in full, because it is the README's first command and promises 100% training accuracy.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import struct
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+# demo: {file it writes: labels an SVG must contain}
+DEMOS = {
+    "main": {"moons_boundary.png": [], "moons_training.png": [], "moons_neuron.svg": ["w1", "w2", "b", "x1", "x2"]},
+    "chain_rule": {"chain_rule_graph.svg": ["w1_11", "w1_23", "w2_12", "b1_1", "b2_1", "x3", "y_hat", "C"]},
+    "second_order": {"second_order.png": []},
+    "optimizers": {"optimizers.png": []},
+    "gradients": {"gradient_norms.png": [], "sigmoid_chain.svg": ["w1", "h1", "sigmoid"]},
+    "multiclass": {"spiral_regions.png": []},
+}
+
+
+def run(demo: str, *args: str, cwd: Path = ROOT, timeout: float = 60) -> str:
+    """Run demos/<demo>.py with `args`; return its stdout after checking it succeeded."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, str(ROOT / "demos" / f"{demo}.py"), *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, f"{demo}.py failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def check_png(path: Path) -> None:
+    data = path.read_bytes()
+    assert data.startswith(PNG_SIGNATURE), f"{path.name} is not a PNG"
+    width, height = struct.unpack(">II", data[16:24])  # the IHDR chunk comes first
+    assert 300 <= width <= 4000 and 200 <= height <= 4000, f"{path.name} is {width}x{height} pixels"
+    assert len(data) > 10_000, f"{path.name} is only {len(data)} bytes: an empty plot?"
+
+
+def check_svg(path: Path, labels: list[str]) -> None:
+    root = ET.parse(path).getroot()
+    assert root.tag.endswith("svg")
+    texts = {t.text.strip() for t in root.iter() if t.tag.endswith("text") and t.text}
+    missing = [label for label in labels if label not in texts]
+    assert not missing, f"{path.name} has no node labelled {missing}; its texts: {sorted(texts)[:40]}"
+
+
+def check_numbers(stdout: str) -> None:
+    assert not re.search(r"\b(nan|inf|infinity)\b", stdout, flags=re.I), stdout
+    numbers = [float(x) for x in re.findall(r"[-+]?\d+\.\d+(?:e[-+]?\d+)?", stdout)]
+    assert numbers and all(math.isfinite(x) for x in numbers)
+
+
+def chain_rule_claims(stdout: str) -> None:
+    """explain, backward() and finite differences agree, and the gradient step lowers the cost."""
+    worst = float(re.search(r"largest disagreement between the three: (\S+)", stdout).group(1))
+    assert worst < 1e-6
+    before, after = map(float, re.findall(r"cost (?:before|after) the step:\s+C = (\S+)", stdout))
+    assert after < before
+
+
+def second_order_claims(stdout: str) -> None:
+    """Newton converges in a handful of iterations, gradient descent in many more."""
+    descent, newton = map(int, re.search(r"gradient descent (\d+), Newton (\d+)", stdout).groups())
+    assert newton < 10 < 5 * newton < descent
+
+
+CLAIMS = {"chain_rule": chain_rule_claims, "second_order": second_order_claims}
+
+
+@pytest.mark.parametrize("demo", DEMOS)
+def test_demo_quick_run_writes_its_files(demo, tmp_path):
+    out = tmp_path / "pictures"
+    stdout = run(demo, "--quick", "--out", str(out))
+    expected = DEMOS[demo]
+    assert sorted(p.name for p in out.iterdir()) == sorted(expected), "unexpected or missing files (temp files left?)"
+    for name, labels in expected.items():
+        assert f"wrote {out / name}" in stdout.splitlines(), f"{demo}.py does not say it wrote {name}"
+        if name.endswith(".png"):
+            check_png(out / name)
+        else:
+            check_svg(out / name, labels)
+    check_numbers(stdout)
+    CLAIMS.get(demo, lambda _: None)(stdout)
+
+
+def test_default_output_folder_is_out_in_the_current_directory(tmp_path):
+    stdout = run("chain_rule", cwd=tmp_path)
+    assert (tmp_path / "out" / "chain_rule_graph.svg").is_file()
+    assert "wrote out/chain_rule_graph.svg" in stdout.splitlines()
+
+
+def test_main_full_run_reaches_100_percent(tmp_path):
+    """The README's first command, in full (about 15 s): it must keep its promise."""
+    stdout = run("main", "--out", str(tmp_path), timeout=180)
+    assert "training accuracy 100%" in stdout
+    assert re.search(r"first 100% training accuracy in epoch \d+", stdout)
