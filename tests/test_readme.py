@@ -20,3 +20,10 @@ def test_readme_examples_run_and_print_what_the_readme_says(tmp_path, monkeypatc
         runner.run(test, clear_globs=False)
         globs = test.globs
     assert runner.failures == 0, f"{runner.failures} README example(s) failed; see the output above"
+
+
+def test_every_picture_the_readme_shows_is_in_the_repository():
+    pictures = re.findall(r"\]\((docs/[^)]+)\)", README.read_text(encoding="utf-8"))
+    assert pictures, "the README shows no pictures from docs/"
+    missing = [p for p in pictures if not (README.parent / p).is_file()]
+    assert not missing, f"README shows {missing}; regenerate them with `uv run demos/main.py --out docs`"
