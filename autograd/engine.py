@@ -3,15 +3,22 @@
 The eager float pass runs on the derivatives each op stored in its node; `create_graph`,
 anomaly checking and the functional API evaluate the op table's rules in a math namespace
 instead (`propagate`), which is slower but can build graph and check every term.
+
+Batches (`autograd.batch`) go through the same code: a batch node's stored derivatives are arrays
+(or numbers), so `a.grad += v._da * g` gives a batch input an array grad; a scalar input's is a
+`Summed`, whose product with the grad array is the float sum over the samples.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
+from . import batch as _batch  # the module, not its names: value.py imports this module while batch.py is loading
 from . import mode
+from .arraymath import finite, summary, where_bad
 from .errors import AnomalyError, describe
 from .numerics import FloatMath
 from .ops import CONST
@@ -34,7 +41,10 @@ def local_derivatives(node: Value, m: Any = FloatMath) -> list[tuple[Value, Any]
         return [(x, d) for x, d in zip(inputs, stored) if x._op is not CONST]
     args = inputs + (node,) if m is ValueMath else tuple(x.data for x in inputs) + (node.data,)
     rules = node._op.rules(m)[1]
-    return [(x, rule(*args)) for x, rule in zip(inputs, rules) if x._op is not CONST]
+    found = [(x, rule(*args)) for x, rule in zip(inputs, rules) if x._op is not CONST]
+    if node.__class__ is _batch.Batch:  # a scalar input of a batch node gets the sum over the samples, as stored
+        found = [(x, d if x.__class__ is _batch.Batch else _batch.Summed(d)) for x, d in found]
+    return found
 
 
 def apply_chain_rule(node: Value) -> None:
@@ -51,9 +61,12 @@ def backward(root: Value, grad: Any = 1.0, create_graph: bool = False) -> None:
     raises GraphCycleError; the eager pass may have added part of its gradients to leaves by then,
     so call `zero_grad()` before trying again (the checked paths change nothing).
     """
-    seed = grad if isinstance(grad, Value) else _scalar(grad)
-    if seed is None:
-        raise TypeError(f"backward: grad must be a number, got {type(grad).__name__}: {grad!r}")
+    if root.__class__ is _batch.Batch:  # every sample starts with `grad`
+        seed = _batch.seed(root, grad, create_graph)
+    else:
+        seed = grad if isinstance(grad, Value) else _scalar(grad)
+        if seed is None:
+            raise TypeError(f"backward: grad must be a number, got {type(grad).__name__}: {grad!r}")
     create_graph = create_graph or isinstance(seed, Value)
     if root._a is None and root._op is CONST:
         return
@@ -124,9 +137,11 @@ def propagate(order: list[Value], root: Value, seed: Any, m: Any = FloatMath,
         g = grads[v]
         for x, local in local_derivatives(v, m):
             term = g if type(local) is float and local == 1.0 else local * g
-            if check and not math.isfinite(getattr(term, "data", term)):
-                raise AnomalyError(f"backward through {v._op.name}: d/d({describe(x)}) = {_data(local)!r} "
-                                   f"times upstream grad {_data(g)!r} gives {_data(term)!r}; "
+            if term is g and g.__class__ is np.ndarray:  # a batch's grad array: never shared by two nodes
+                term = g.copy()
+            if check and not finite(_data(term)):
+                raise AnomalyError(f"backward through {v._op.name}: d/d({describe(x)}) = {_show(local)} "
+                                   f"times upstream grad {_show(g)} gives {where_bad(_data(term))}; "
                                    f"inputs: {', '.join(map(describe, v._prev))}")
             if x in grads:
                 grads[x] = grads[x] + term
@@ -142,7 +157,15 @@ def _start(leaf: Value, term: Any) -> Any:
 
 
 def _data(x: Any) -> Any:
-    return getattr(x, "data", x)
+    return x.data if isinstance(x, Value) else x
+
+
+def _show(x: Any) -> str:
+    """A number for a message: a batch as its summary, never in full."""
+    if isinstance(x, _batch.Summed):
+        return f"{_show(x.d)} (summed over the samples)"
+    x = _data(x)
+    return summary(x) if isinstance(x, np.ndarray) else repr(x)
 
 
 def zero_grad(root: Value) -> None:
@@ -157,14 +180,14 @@ def gradients(root: Value, wrt: Iterable[Value], create_graph: bool = False) -> 
     Floats, or Values that can be differentiated again when `create_graph` is true.
     """
     wrt = list(wrt)
-    seed = 1.0
+    seed = _batch.seed(root, 1.0, create_graph) if root.__class__ is _batch.Batch else 1.0
     grads = propagate(backward_order(root), root, seed, ValueMath if create_graph else FloatMath)
-    zero: Callable[[], Any] = (lambda: Value(0.0, requires_grad=False)) if create_graph else (lambda: 0.0)
     result = []
     for x in wrt:
         g = grads.get(x)
         if g is None or x._op is CONST:
-            g = zero()
+            g = np.zeros(x.data.shape) if isinstance(x, _batch.Batch) else 0.0
+            g = Value(g, requires_grad=False) if create_graph else g
         elif create_graph and not isinstance(g, Value):
             g = Value(g, requires_grad=False)
         result.append(g)

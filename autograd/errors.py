@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from .arraymath import summary
+
 
 class AnomalyError(FloatingPointError):
     """Raised inside `detect_anomaly()` by the first op whose value or gradient is NaN or inf."""
@@ -18,9 +22,11 @@ class GraphCycleError(ValueError):
 
 
 def describe(v: Any) -> str:
-    """One input as an error message shows it: its label, its value, and where it came from."""
-    data = getattr(v, "data", v)
-    text = f"{v.label} = {data!r}" if getattr(v, "label", "") else repr(data)
+    """One input as an error message shows it: its label, its value (a batch as a summary), and where
+    it came from."""
+    data = v if isinstance(v, np.ndarray) else getattr(v, "data", v)
+    data = summary(data) if isinstance(data, np.ndarray) else repr(data)
+    text = f"{v.label} = {data}" if getattr(v, "label", "") else data
     op = getattr(v, "_op", None)
     if op is not None and op.name:
         text += f" (from {op.name})"

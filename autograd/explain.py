@@ -13,7 +13,7 @@ import math
 from .ops import CONST
 from .order import topological_sort
 from .paths import Group, Path, PathGraph
-from .render import Names, Text, equation, grad_text, num
+from .render import Names, Text, equation, grad_text, is_batch, num
 from .value import Value
 
 MAX_FACTORS = 300  # listing more factors than this (paths x length) is unreadable: group instead
@@ -109,8 +109,8 @@ def tape(root: Value) -> Text:
     name = Names(root, nodes)
     rows = []
     for v in nodes:
-        if v._op is CONST and not v.label and v is not root:
-            continue  # an unnamed constant is written inline, as its number
+        if v._op is CONST and not v.label and v is not root and not is_batch(v):
+            continue  # an unnamed scalar constant is written inline, as its number
         kind = equation(v, name) if v._a is not None else "constant" if v._op is CONST else "leaf"
         note = "   (output)" if v is root else ""
         rows.append((f"{name(v)} = {kind}", f"data={num(v.data)}", f"grad={grad_text(v)}{note}"))

@@ -1,7 +1,7 @@
 """grad and value_and_grad: derivatives of Python functions, composable as in HIPS autograd/JAX.
 
-Called with numbers, they return floats. Called with Values (which is what happens inside
-another `grad`), they differentiate with `create_graph=True` and return Values, so
+Called with numbers, they return floats (with 1-D float arrays, batches: arrays). Called with Values
+(which is what happens inside another `grad`), they differentiate with `create_graph=True` and return Values, so
 `grad(grad(f))(x)` is the second derivative.
 """
 
@@ -25,6 +25,8 @@ def _lift(x: Any, i: int, differentiate: bool) -> Any:
         return Value(x, requires_grad=False) if isinstance(x, (float, np.floating)) else x
     if isinstance(x, Value):  # a constant to differentiate by (from an outer grad) becomes a variable
         return Value(x.data) if x._op is CONST else x
+    if isinstance(x, np.ndarray) and x.ndim:  # a batch: the gradient is per sample
+        return Value(x)
     data = _scalar(x)
     if data is None:
         raise TypeError(f"grad: argument {i} must be a number or a Value, got {type(x).__name__}: {x!r}")

@@ -112,3 +112,20 @@ class FloatMath:
         return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
 
     abs = staticmethod(abs)
+
+    # Reductions over a batch (the `sum` and `mean` ops): a scalar is a batch of one sample.
+    @staticmethod
+    def total(x: float) -> float:
+        return x
+
+    @staticmethod
+    def average(x: float) -> float:
+        return x
+
+    @staticmethod
+    def ones(x: float) -> float:
+        return 1.0
+
+    @staticmethod
+    def count(x: float) -> float:
+        return 1.0

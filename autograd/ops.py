@@ -3,7 +3,8 @@
 Each rule is a Python expression in the op's inputs `a` (and `b`) and its output `out`, calling
 only arithmetic and the functions of a math namespace (`exp`, `step`, `ipow`...). The same text
 is compiled for every namespace that needs it: plain floats (`autograd.numerics.FloatMath`, the
-eager engine, also inlined into Value's operators), Values (`autograd.valuemath.ValueMath`, for
+eager engine, also inlined into Value's operators), numpy arrays (`autograd.arraymath.ArrayMath`,
+inlined into Batch's operators: batch mode), Values (`autograd.valuemath.ValueMath`, for
 `create_graph=True`), and is shown to people as the formula (graph labels, Stepper, explain).
 
 An `Op` is a `str` (its symbol): micrograd code that reads ``node._op`` as a string keeps working.
@@ -90,7 +91,12 @@ TABLE = (
     Op("softplus", "softplus", "softplus(a)", ("sigmoid(a)",)),
     Op("sin", "sin", "sin(a)", ("cos(a)",)),
     Op("cos", "cos", "cos(a)", ("-sin(a)",)),
+    # Reductions: a batch's samples summed or averaged into one scalar (the identity on a scalar).
+    Op("sum", "sum", "total(a)", ("ones(a)",)),
+    Op("mean", "mean", "average(a)", ("ones(a) / count(a)",)),
 )
+
+REDUCTIONS = frozenset(op for op in TABLE if op.name in ("sum", "mean"))  # a batch in, a scalar out
 
 OPS: dict[str, Op] = {op.name: op for op in TABLE}
 

@@ -9,8 +9,11 @@ and the paths themselves only when `explain` has decided there are few enough to
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+import numpy as np
+
+from .batch import Batch, Summed
 from .engine import local_derivatives
 from .ops import CONST
 from .order import topological_sort
@@ -46,7 +49,12 @@ class PathGraph:
         self.name = Names(root, self.nodes)
         self.edges: dict[int, list[tuple[int, Value, float]]] = {}  # node -> (position, input, local) towards wrt
         self.count: dict[int, int] = {}  # paths from node down to wrt
-        self.down: dict[int, float] = {}  # d node / d wrt
+        self.down: dict[int, Any] = {}  # d node / d wrt (per sample for a batch node)
+        self.batched = any(isinstance(v, Batch) for v in self.nodes)
+        if isinstance(wrt, Batch):
+            raise ValueError(f"explain: {self.name(wrt)} is a batch; explain the gradient of a scalar Value (a "
+                             f"parameter, say), or read the per-sample gradients in {self.name(wrt)}.grad after "
+                             f"backward()")
         if wrt._op is CONST:
             return
         for v in self.nodes:  # inputs first
@@ -59,7 +67,7 @@ class PathGraph:
             edges = [(i, x, local) for i, (x, local) in zip(positions, local_derivatives(v)) if id(x) in self.count]
             self.edges[id(v)] = edges
             self.count[id(v)] = sum(self.count[id(x)] for _, x, _ in edges)
-            self.down[id(v)] = math.fsum(local * self.down[id(x)] for _, x, local in edges)
+            self.down[id(v)] = _add([tangent(v, local, self.down[id(x)]) for _, x, local in edges])
 
     def symbol(self, top: Value, bottom: Value) -> str:
         return f"d{self.name(top)}/d{self.name(bottom)}"
@@ -73,11 +81,21 @@ class PathGraph:
             v = nodes[-1]
             if v is self.wrt:
                 symbols = tuple(self.symbol(a, b) for a, b in zip(nodes, nodes[1:]))
-                found.append(Path(nodes, factors, symbols, math.prod(factors, start=1.0), positions))
+                found.append(Path(nodes, factors, symbols, self._product(nodes, factors), positions))
                 continue
             for position, x, local in reversed(self.edges[id(v)]):
                 stack.append((nodes + (x,), factors + (local,), positions + (position,)))
         return found
+
+    def _product(self, nodes: tuple[Value, ...], factors: tuple[Any, ...]) -> float:
+        """A path's product of local derivatives; through a batch, per sample and summed where it rejoins
+        a scalar (or at a batch root, whose every sample is seeded with 1)."""
+        if not self.batched:
+            return math.prod(factors, start=1.0)
+        t: Any = 1.0
+        for top, local in reversed(list(zip(nodes, factors))):
+            t = tangent(top, local, t)
+        return _total(t)
 
     def length(self) -> int:
         """The number of edges on the longest path from root to wrt."""
@@ -105,7 +123,7 @@ class PathGraph:
         top, prefix = self.root, 1.0
         while top is not self.wrt and len(self.edges[id(top)]) == 1:
             _, x, local = self.edges[id(top)][0]
-            top, prefix = x, prefix * local
+            top, prefix = x, local * prefix  # the backward rule: a Summed local sums over the samples
         down = [self._group(x, [(self.root, top, prefix), (top, x, local), (x, self.wrt, self.down[id(x)])])
                 for _, x, local in self.edges.get(id(top), ())]
         up = self._groups_above_wrt()
@@ -119,14 +137,14 @@ class PathGraph:
         bottom, suffix = self.wrt, 1.0
         while len(users.get(id(bottom), ())) == 1 and bottom is not self.root:
             v, local = users[id(bottom)][0]
-            bottom, suffix = v, local * suffix
+            bottom, suffix = v, tangent(v, local, suffix)
         paths_to, adjoint = {id(self.root): 1}, {id(self.root): 1.0}  # from root: count and d root / d node
         for v in reversed(self.nodes):
             if id(v) not in paths_to:
                 continue
             for _, x, local in self.edges.get(id(v), ()):
                 paths_to[id(x)] = paths_to.get(id(x), 0) + paths_to[id(v)]
-                adjoint[id(x)] = adjoint.get(id(x), 0.0) + adjoint[id(v)] * local
+                adjoint[id(x)] = adjoint.get(id(x), 0.0) + local * adjoint[id(v)]
             if v is bottom:
                 break
         groups = [self._group(v, [(self.root, v, adjoint[id(v)]), (v, bottom, local), (bottom, self.wrt, suffix)],
@@ -134,9 +152,34 @@ class PathGraph:
                   for v, local in users.get(id(bottom), ())]
         return groups, bottom
 
-    def _group(self, via: Value, chain: list[tuple[Value, Value, float]], count: int | None = None) -> Group:
-        """A group's chain of (total) derivatives top -> bottom; links from a node to itself are left out."""
+    def _group(self, via: Value, chain: list[tuple[Value, Value, Any]], count: int | None = None) -> Group:
+        """A group's chain of (total) derivatives root -> top -> x -> wrt (d root/d top, the edge's local
+        derivative, d x/d wrt); links from a node to itself are left out."""
+        (_, top, adjoint), (_, _, local), (_, _, down) = chain
         chain = [(a, b, d) for a, b, d in chain if a is not b]
         factors = tuple(d for _, _, d in chain)
+        subtotal = _total(adjoint * tangent(top, local, down)) if self.batched else math.prod(factors, start=1.0)
         return Group(via, self.count[id(via)] if count is None else count,
-                     tuple(self.symbol(a, b) for a, b, _ in chain), factors, math.prod(factors, start=1.0))
+                     tuple(self.symbol(a, b) for a, b, _ in chain), factors, subtotal)
+
+
+def tangent(node: Value, local: Any, down: Any) -> Any:
+    """d node / d wrt along one edge: the local derivative times the input's d input / d wrt. Per sample
+    into a batch node; summed over the samples where a batch enters a scalar node (sum, mean)."""
+    if isinstance(local, Summed):  # a scalar input of a batch node: each sample's own derivative
+        local = local.d
+    t = local * down
+    if isinstance(node, Batch):
+        return t if isinstance(t, np.ndarray) else np.full(node.data.shape, t)
+    return _total(t)
+
+
+def _total(x: Any) -> Any:
+    return float(x.sum()) if isinstance(x, np.ndarray) else x
+
+
+def _add(terms: list[Any]) -> Any:
+    """The sum of the paths' terms: exactly rounded for floats, entry by entry for batches."""
+    if any(isinstance(t, np.ndarray) for t in terms):
+        return sum(terms[1:], terms[0])
+    return math.fsum(terms)

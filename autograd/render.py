@@ -2,7 +2,8 @@
 
 The graph picture, the Stepper, `explain` and `tape` all describe the same nodes, so they share
 one naming (a node's label, else `v<k>` for its place on the tape) and one number format: what a
-learner reads in the text is what they find in the picture. Equations and formulas come from the
+learner reads in the text is what they find in the picture; a batch is always summarised
+("[100] mean 0.42", see `_number`), never printed in full. Equations and formulas come from the
 op table (`op.name`, its symbol, its derivative expressions), never from a per-op case here.
 """
 
@@ -11,6 +12,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
+
+from .arraymath import summary
+from .batch import Batch, Summed
 from .ops import CONST
 from .order import topological_sort
 from .value import Unreached, Value
@@ -28,21 +33,48 @@ class Text(str):
 
 def num(x: Any, digits: int = 6) -> str:
     """A float, short: 6 significant digits, always with a decimal point or exponent ("-2.0", "0.546")."""
-    x = getattr(x, "data", x)
+    return _number(x, lambda x: _short(x, digits))
+
+
+def _short(x: float, digits: int) -> str:
     text = f"{x + 0.0:.{digits}g}"  # + 0.0 turns -0.0 into 0.0, which is what a reader expects
     return text + ".0" if text.lstrip("-").isdigit() else text
 
 
 def fixed(x: Any) -> str:
     """A float for a graph node: 4 decimals as in micrograd, scientific where 4 decimals would hide it."""
-    x = getattr(x, "data", x)
+    return _number(x, _fixed)
+
+
+def _fixed(x: float) -> str:
     return f"{x:.4f}" if x == 0.0 or 1e-3 <= abs(x) < 1e6 else f"{x:.3e}"
 
 
-def grad_of(v: Value) -> float | None:
-    """v's gradient as a float, or None if no backward pass has reached v."""
+def _number(x: Any, style: Any) -> str:
+    """The one place numbers become text: a float in `style`; a batch (a Value's array, a grad array, the
+    per-sample derivatives a scalar input sums) as its length and mean, "[100] mean 0.42", never in full."""
+    if isinstance(x, Value):
+        x = x.data
+    elif isinstance(x, Summed):
+        x = x.d
+    if isinstance(x, np.ndarray):
+        return summary(x, style)
+    return style(x)
+
+
+def magnitude(x: Any) -> float:
+    """|x|, for colouring an edge by its chain-rule term: the largest |entry| of a batch."""
+    x = x.data if isinstance(x, Value) else x
+    return float(np.max(np.abs(x))) if isinstance(x, np.ndarray) else abs(x)
+
+
+def grad_of(v: Value) -> Any:
+    """v's gradient (a float, or an array for a batch), or None if no backward pass has reached v."""
     g = v.grad
-    return None if isinstance(g, Unreached) else float(getattr(g, "data", g))
+    if isinstance(g, Unreached):
+        return None
+    g = g.data if isinstance(g, Value) else g
+    return g if isinstance(g, np.ndarray) else float(g)
 
 
 def grad_text(v: Value, style: Any = num) -> str:
@@ -50,10 +82,15 @@ def grad_text(v: Value, style: Any = num) -> str:
     return DASH if g is None else style(g)
 
 
+def is_batch(v: Value) -> bool:
+    return isinstance(v, Batch)
+
+
 class Names:
     """Display names for the nodes below `root`: the label, else `v<k>` (k = its place in topological order).
 
-    An unlabelled constant is written as its number, since that is all it is.
+    An unlabelled scalar constant is written as its number, since that is all it is (a constant batch
+    gets a name like any node: its numbers do not fit in a formula).
     """
 
     def __init__(self, root: Value, nodes: list[Value] | None = None) -> None:
@@ -61,13 +98,13 @@ class Names:
         self._names = {id(v): v.label or f"v{k}" for k, v in enumerate(self.nodes, 1)}
 
     def __call__(self, v: Value) -> str:
-        if v._op is CONST and not v.label:
+        if v._op is CONST and not v.label and not is_batch(v):
             return num(v.data)
         return self._names.get(id(v)) or v.label or "?"
 
     def data(self, v: Value) -> str:
         """How a node's value appears inside a formula: `a.data`, or the number for a constant."""
-        return self(v) if v._op is CONST and not v.label else f"{self(v)}.data"
+        return self(v) if v._op is CONST and not v.label and not is_batch(v) else f"{self(v)}.data"
 
 
 def equation(node: Value, name: Any) -> str:

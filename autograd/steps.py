@@ -7,8 +7,11 @@ input's running total. The text is made when the step is applied, so it records 
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+import numpy as np
+
+from .batch import Summed
 from .ops import CONST
 from .render import Names, equation, is_atom, num
 from .value import Value
@@ -19,11 +22,11 @@ class Term(NamedTuple):
 
     input: Value
     formula: str
-    local: float
-    upstream: float
-    contribution: float
-    before: float
-    after: float
+    local: Any  # floats; arrays in a batch graph (a scalar input's local derivative is a Summed)
+    upstream: Any
+    contribution: Any
+    before: Any
+    after: Any
 
 
 class Step:
@@ -55,7 +58,7 @@ def describe(step: Step, name: Names, root: Value) -> str:
     """The step's headline, d root / d node, and one aligned line per term: formula, numbers, running total."""
     node = step.node
     lines = [f"{step.headline:<30}  d{name(root)}/d{name(node)} = {num(step.grad)}"]
-    rows = [(f"{name(t.input)}.grad += {t.formula if is_atom(t.formula) else f'({t.formula})'} * {name(node)}.grad",
+    rows = [(f"{name(t.input)}.grad += {product(t.formula, name(node), isinstance(t.local, Summed))}",
              num(t.local), num(t.upstream), num(t.contribution), f"{name(t.input)}.grad = {running_total(t)}")
             for t in step.terms]
     widths = [max((len(row[k]) for row in rows), default=0) for k in range(4)]
@@ -69,9 +72,17 @@ def describe(step: Step, name: Names, root: Value) -> str:
     return "\n".join(lines)
 
 
+def product(formula: str, node: str, summed: bool) -> str:
+    """ "f * L.grad", or for a scalar input of a batch node the sum over the samples, "sum(x.data * L.grad)"."""
+    text = f"{formula if is_atom(formula) else f'({formula})'} * {node}.grad"
+    return f"sum({text})" if summed else text
+
+
 def running_total(term: Term) -> str:
     """An input's grad after the term, with enough digits to show that adding the term changed it
-    (6 digits would print 6.0 for 6.0 + 7.3e-07)."""
+    (6 digits would print 6.0 for 6.0 + 7.3e-07). A batch's grad is summarised."""
+    if any(isinstance(x, np.ndarray) for x in (term.after, term.before, term.contribution)):
+        return num(term.after)
     for digits in (6, 9, 12, 17):
         text = num(term.after, digits)
         if all(term.after == x or text != num(x, digits) for x in (term.before, term.contribution)):

@@ -12,6 +12,8 @@ from typing import Any
 
 import graphviz
 
+from .batch import Batch
+from .batch import seed as batch_seed
 from .engine import local_derivatives
 from .ops import CONST
 from .order import backward_order
@@ -33,16 +35,17 @@ class Stepper:
     "—" until reached), the root gets `grad`, leaves keep what they have and accumulate.
     """
 
-    def __init__(self, root: Value, grad: float = 1.0) -> None:
+    def __init__(self, root: Value, grad: Any = 1.0) -> None:
         self.root, self.order = root, chain_rule_order(root)
         self.names = Names(root)
         self.history: list[tuple[Step, list[tuple[Value, float]]]] = []
         for v in self.order:
             v.grad = UNREACHED
+        seed = batch_seed(root, grad, False) if isinstance(root, Batch) else float(grad)
         if root._a is not None:
-            root.grad = float(grad)
+            root.grad = seed
         elif root._op is not CONST:
-            root.grad += float(grad)
+            root.grad = root.grad + seed
 
     def __len__(self) -> int:
         return len(self.order)
@@ -75,7 +78,7 @@ class Stepper:
         for (position, x), (_, local) in zip(inputs, local_derivatives(node)):
             before, contribution = x.grad, local * node.grad
             undo.append((x, before))
-            x.grad += contribution  # exactly backward()'s `input.grad += local * grad`
+            x.grad = before + contribution  # backward()'s `input.grad += local * grad` (a new array for a batch)
             terms.append(Term(x, formula(node, position, name.data), local, node.grad, contribution, before, x.grad))
         step = Step(self.position + 1, len(self), node, terms, name, self.root)
         self.history.append((step, undo))

@@ -5,6 +5,9 @@ A node keeps, in slots, its value (`data`), gradient (`grad`), op, at most two i
 it was made in (`_scope`, for drawing). No tuple, set or closure per node: a node is small,
 allocation is cheap, the backward loop makes no call per node, and a graph holds no reference
 cycles, so reference counting frees it the moment it is dropped.
+
+`Value(np.array([...]))` (a 1-D float array) gives a `Batch` (autograd/batch.py): the same kind
+of node, with one entry per sample in `data`, so one graph evaluates a whole batch.
 """
 
 from __future__ import annotations
@@ -78,6 +81,7 @@ class Value:
 
     `Value(data, _children=(), _op='', label='')` is micrograd's signature; `requires_grad=False`
     makes a constant, which never receives a gradient (numbers in expressions become constants).
+    A 1-D float64 array as `data` makes a `Batch`: one entry per sample.
     """
 
     __slots__ = ("data", "grad", "_label", "_op", "_a", "_b", "_da", "_db", "_pending", "_scope", "__weakref__")
@@ -87,8 +91,12 @@ class Value:
                  requires_grad: bool = True) -> None:
         value = _scalar(data)
         if value is None:
-            raise TypeError(f"Value needs a real number (int, float, bool or numpy scalar), "
-                            f"got {type(data).__name__}: {data!r}")
+            if isinstance(data, np.ndarray) and data.ndim and type(self) is Value:  # a batch: one entry per sample
+                self.__class__ = _batch.Batch  # the same slots, so a Value becomes a Batch in place
+                _batch.Batch.__init__(self, data, _children, _op, label, requires_grad)
+                return
+            raise TypeError(f"Value needs a real number (int, float, bool or numpy scalar) or, for a batch, a 1-D "
+                            f"float64 numpy array; got {type(data).__name__}: {data!r}")
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
         self.data, self.grad, self._label, self._pending, self._scope = value, UNREACHED, label, 0, mode.scope_path
@@ -162,13 +170,22 @@ class Value:
     def leaky_relu(self, slope: float | Value = 0.01) -> Value:
         """a if a > 0 else slope * a. A Value slope is learnable (PReLU); a number is a constant."""
         out = self._leaky_relu(slope)
+        if out is NotImplemented and isinstance(slope, Value):  # a batch of slopes: the batch's method
+            out = slope._rleaky_relu(self)
         if out is NotImplemented:
             raise TypeError(f"leaky_relu: slope must be a number or a Value, got {type(slope).__name__}: {slope!r}")
         return out
 
 
-from .methods import install  # noqa: E402  (the methods module needs Value itself)
+from .methods import Flavor, install  # noqa: E402  (the methods are compiled for Value itself)
 
-install(Value)
+_LIFT = """
+    if other.__class__ is not Value:
+        other = _constant(other)
+        if other is None:
+            return NotImplemented"""
+install(Value, Flavor("Value", FloatMath, _LIFT, {"Value": Value, "_new": _new, "_constant": _constant, "_link": _link,
+                                                  "_ERRORS": _ERRORS, "UNREACHED": UNREACHED}))
 
+from . import batch as _batch  # noqa: E402  (Batch is a Value)
 from . import engine as _engine  # noqa: E402  (engine imports Value and its methods)

@@ -17,7 +17,7 @@ import graphviz
 
 from .engine import local_derivatives
 from .ops import CONST
-from .render import Names, fixed, grad_of, grad_text, num
+from .render import Names, fixed, grad_of, grad_text, magnitude, num
 from .value import Value
 from .viz_files import GraphvizNotFoundError, write_svg
 from .viz_layout import Box, Layout, Path
@@ -84,7 +84,7 @@ def draw_dot(root: Value, format: str = "svg", rankdir: str = "LR", *, parameter
     for key, items in edges.items():  # after the clusters, so that no edge declares a node outside its cluster
         terms = [t for t, _ in items if t is not None]
         label = num(terms[0], 4) if labels and len(key) == 3 and terms else ""
-        graph.edge(key[0], key[1], **edge_style(terms, any(hot for _, hot in items), label))
+        graph.edge(key[0], key[1], **edge_style([magnitude(t) for t in terms], any(hot for _, hot in items), label))
     if legend:
         flows = any(t is not None for items in edges.values() for t, _ in items)
         graph.attr(label=_legend(layout, flows, bool(marked), title), labelloc="b", labeljust="l")
@@ -134,8 +134,9 @@ def _draw_value(graph: graphviz.Digraph, v: Value, node_id: str, role: str, name
         graph.edge(node_id + "op", node_id, color=HIGHLIGHT if hot else ARROW)
 
 
-def _terms(v: Value) -> list[float | None]:
-    """The chain-rule term along each input edge of v (local derivative x v.grad), None where none flows."""
+def _terms(v: Value) -> list[Any]:
+    """The chain-rule term along each input edge of v (local derivative x v.grad; an array along an edge into
+    a batch), None where none flows."""
     g = grad_of(v)
     if v._a is None or g is None:
         return [None, None]

@@ -100,7 +100,8 @@ def op_style(op: Any, hot: bool) -> dict[str, str]:
 
 
 def edge_style(terms: list[float], hot: bool, label: str = "") -> dict[str, str]:
-    """An input edge: coloured by the largest chain-rule term along it (plain if none flowed yet)."""
+    """An input edge: coloured by the largest chain-rule term along it (plain if none flowed yet); for a
+    batch, give each term's largest |entry| (`render.magnitude`)."""
     style = flow_style(max(map(abs, terms))) if terms else {"color": ARROW}
     if label:
         style["label"] = label

@@ -1,4 +1,8 @@
-"""chainrule's neural-network library on top of `autograd`: modules, losses, optimizers, fit."""
+"""chainrule's neural-network library on top of `autograd`: modules, losses, optimizers, fit.
+
+Models take one sample (a list of numbers or Values) or a whole batch (a 2-D array: one graph of
+Batches); fit, predict and evaluate use batch mode unless given `batch_mode=False`.
+"""
 
 from . import data, losses
 from .io import ModelFileError

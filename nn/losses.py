@@ -1,30 +1,43 @@
 """Losses built from Values, numerically stable, each the mean over a batch of samples.
 
 `predictions` is a list of Values (one per sample) or, for softmax cross-entropy, a list of
-lists of Values (one logit per class); `targets` a sequence or numpy array of labels. Labels are
-checked first: a wrong label set is a clear ValueError, not a silently wrong gradient.
+lists of Values (one logit per class); `targets` a sequence or numpy array of labels. In batch
+mode `predictions` is one Batch (one entry per sample) or, for cross-entropy, a list of k Batches
+(one per class), and the loss is computed with batch ops (the same formulas, vectorized). Labels
+are checked first: a wrong label set is a clear ValueError, not a silently wrong gradient.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from autograd import Value
+from autograd.batch import Batch
 
 
-def _batch(name: str, predictions: Any, targets: Any) -> tuple[list, np.ndarray]:
+def _batch(name: str, predictions: Any, targets: Any) -> tuple[Any, np.ndarray]:
+    """(predictions, labels as floats): a Batch stays one (batch mode), anything else becomes a list."""
+    if isinstance(predictions, Batch):
+        return predictions, _labels(name, len(predictions), targets)
     preds = [predictions] if isinstance(predictions, Value) else list(predictions)
+    if preds and all(isinstance(p, Batch) for p in preds):
+        raise ValueError(f"{name}: takes one score per sample (one Batch), got {len(preds)} outputs per sample")
+    return preds, _labels(name, len(preds), targets)
+
+
+def _labels(name: str, n: int, targets: Any) -> np.ndarray:
     y = np.asarray(targets, dtype=float).reshape(-1)
-    if len(preds) != len(y):
-        raise ValueError(f"{name}: {len(preds)} predictions but {len(y)} targets")
-    if not len(preds):
+    if n != len(y):
+        raise ValueError(f"{name}: {n} predictions but {len(y)} targets")
+    if not n:
         raise ValueError(f"{name}: empty batch (no samples)")
     if not np.all(np.isfinite(y)):
         raise ValueError(f"{name}: targets must be finite numbers")
-    return preds, y
+    return y
 
 
 def _mean(terms: list[Value]) -> Value:
@@ -34,6 +47,8 @@ def _mean(terms: list[Value]) -> Value:
 def mse(predictions: Any, targets: Any) -> Value:
     """Mean squared error: mean((p - y)^2)."""
     preds, y = _batch("mse", predictions, targets)
+    if isinstance(preds, Batch):
+        return ((preds - y) ** 2).mean()
     return _mean([(p - t) ** 2 for p, t in zip(preds, y.tolist())])
 
 
@@ -42,6 +57,8 @@ def hinge(predictions: Any, targets: Any) -> Value:
     preds, y = _batch("hinge", predictions, targets)
     if not np.all(np.isin(y, (-1.0, 1.0))):
         raise ValueError(f"hinge: labels must be -1 or +1, got {sorted(set(y.tolist()))[:5]} (use y * 2 - 1 for 0/1)")
+    if isinstance(preds, Batch):
+        return (1 + -y * preds).relu().mean()
     return _mean([(1 + -t * p).relu() for p, t in zip(preds, y.tolist())])
 
 
@@ -50,12 +67,18 @@ def binary_cross_entropy(logits: Any, targets: Any) -> Value:
     preds, y = _batch("binary_cross_entropy", logits, targets)
     if not np.all(np.isin(y, (0.0, 1.0))):
         raise ValueError(f"binary_cross_entropy: labels must be 0 or 1, got {sorted(set(y.tolist()))[:5]}")
+    if isinstance(preds, Batch):
+        return (preds.softplus() - y * preds).mean()
     return _mean([z.softplus() - t * z for z, t in zip(preds, y.tolist())])
 
 
 def log_softmax(logits: Sequence[Value]) -> list[Value]:
-    """log(softmax(z)) = z - logsumexp(z), with the max subtracted so e^z never overflows."""
-    top = max(float(getattr(z, "data", z)) for z in logits)
+    """log(softmax(z)) = z - logsumexp(z), with the max subtracted so e^z never overflows (per sample
+    for Batches: the max over the classes of each sample)."""
+    if any(isinstance(z, Batch) for z in logits):
+        top = functools.reduce(np.maximum, [z.data if isinstance(z, Value) else z for z in logits])
+    else:
+        top = max(float(getattr(z, "data", z)) for z in logits)
     shifted = [z - top for z in logits]
     lse = sum(s.exp() for s in shifted).log()
     return [s - lse for s in shifted]
@@ -66,14 +89,34 @@ def softmax(logits: Sequence[Value]) -> list[Value]:
 
 
 def cross_entropy(logits: Any, targets: Any) -> Value:
-    """Softmax cross-entropy, mean(-log_softmax(z)[y]), labels 0..k-1 (k = logits per sample)."""
+    """Softmax cross-entropy, mean(-log_softmax(z)[y]), labels 0..k-1 (k = logits per sample). In batch
+    mode `logits` is a list of k Batches, one per class; the label's log-probability is picked with
+    one-hot constants."""
+    if isinstance(logits, (list, tuple)) and logits and all(isinstance(z, Batch) for z in logits):
+        return _cross_entropy_batch(list(logits), targets)
+    if isinstance(logits, Batch):
+        raise ValueError("cross_entropy: needs k >= 2 logits per sample (k Batches, one per class), got one Batch")
     preds, y = _batch("cross_entropy", logits, targets)
     k = len(preds[0]) if isinstance(preds[0], (list, tuple)) else 0
     if k < 2 or any(not isinstance(z, (list, tuple)) or len(z) != k for z in preds):
         raise ValueError("cross_entropy: each prediction must be a list of k >= 2 logits, the same k for all")
+    _check_classes(y, k)
+    return _mean([-log_softmax(z)[int(t)] for z, t in zip(preds, y.tolist())])
+
+
+def _cross_entropy_batch(logits: list[Batch], targets: Any) -> Value:
+    k, n = len(logits), len(logits[0])
+    if k < 2 or any(len(z) != n for z in logits):
+        raise ValueError("cross_entropy: give k >= 2 Batches of logits (one per class), all of the same length")
+    y = _labels("cross_entropy", n, targets)
+    _check_classes(y, k)
+    picked = [(y == j).astype(float) * z for j, z in enumerate(log_softmax(logits))]  # one-hot selection
+    return -sum(picked[1:], picked[0]).mean()
+
+
+def _check_classes(y: np.ndarray, k: int) -> None:
     if not np.all((y == np.round(y)) & (y >= 0) & (y < k)):
         raise ValueError(f"cross_entropy: labels must be integers 0..{k - 1}, got {sorted(set(y.tolist()))[:5]}")
-    return _mean([-log_softmax(z)[int(t)] for z, t in zip(preds, y.tolist())])
 
 
 def l2(parameters: Sequence[Value], alpha: float = 1e-4) -> Value:

@@ -3,6 +3,11 @@
 `Neuron(nin, nonlin=True)`, `Layer(nin, nout)` and `MLP(nin, nouts)` keep micrograd's signatures
 and behaviour (weights uniform(-1, 1), bias 0, ReLU hidden, linear output; a width-1 output
 is a bare Value). A `seed` makes a model reproducible without touching the global `random`.
+
+Called with one sample (a list of numbers or Values) they build that sample's graph; called with
+a 2-D array X of shape (n, nin) they evaluate the whole batch in one graph of Batches (see
+`autograd.batch`): the same nodes, each carrying n samples, so the output is a Batch (or a list
+of Batches, one per output).
 """
 
 from __future__ import annotations
@@ -12,12 +17,28 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from autograd import Value
 
 from . import init as inits
 from .module import Module
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "linear")
+
+
+def columns(X: Any, nin: int, who: str = "model") -> list[Value]:
+    """A 2-D array of samples (n, nin) as nin constant column Batches, so that one call evaluates the
+    whole batch as one graph (each node then carries n samples). Anything else is returned as it is."""
+    if not (isinstance(X, np.ndarray) and X.ndim == 2):
+        return X
+    if X.shape[1] != nin:
+        raise ValueError(f"{who} expects {nin} features per sample, got an array of shape {X.shape}")
+    X = np.asarray(X, dtype=float)
+    inputs = [Value(X[:, j], requires_grad=False) for j in range(nin)]
+    for x in inputs:
+        x._scope = ()  # drawn as inputs, outside the Module that split them
+    return inputs
 
 
 def _size(n: Any, what: str) -> int:
@@ -47,6 +68,7 @@ class Neuron(Module):
         self.b = Value(0.0)
 
     def forward(self, x: Sequence[Any]) -> Value:
+        x = columns(x, len(self.w), type(self).__name__)
         if len(x) != len(self.w):
             raise ValueError(f"{type(self).__name__} expects {len(self.w)} inputs, got {len(x)}")
         act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
@@ -72,6 +94,7 @@ class Layer(Module):
         self.neurons = [Neuron(nin, fan_out=nout, rng=rng, **neuron_options) for _ in range(nout)]
 
     def forward(self, x: Sequence[Any]) -> Value | list[Value]:
+        x = columns(x, len(self.neurons[0].w), type(self).__name__)
         out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
@@ -101,6 +124,7 @@ class MLP(Module):
                              init=init, rng=rng) for i in range(len(nouts))]
 
     def forward(self, x: Sequence[Any]) -> Value | list[Value]:
+        x = columns(x, len(self.layers[0].neurons[0].w), type(self).__name__)
         for layer in self.layers:
             x = layer(x)
             x = [x] if isinstance(x, Value) and layer is not self.layers[-1] else x  # width-1 hidden layers

@@ -4,6 +4,10 @@ Each epoch: shuffle, and for each minibatch run the forward pass, the loss, `zer
 `backward`, optional clipping and the optimizer's `step`; then evaluate on the validation data
 under `no_grad`, record the history (loss, metrics, per-layer gradient norms, learning rate) and
 stop early when the validation loss has not improved for `patience` epochs.
+
+By default each minibatch is evaluated as one graph of Batches (batch mode: every node carries the
+minibatch's samples), which is what makes training fast; `batch_mode=False` builds one graph per
+sample instead. Both compute the same gradients (up to the order floating-point sums are taken in).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from autograd import Value, no_grad
 from . import losses
 from .data import train_test_split
 from .metrics import accuracy
+from .mlp import columns
 from .module import Module
 from .optim import Adam, Optimizer, clip_grad_norm
 
@@ -48,8 +53,8 @@ class History:
         return len(self.records.get("loss", []))
 
 
-def as_rows(X: Any, model: Module, name: str = "X") -> list[list[float]]:
-    """X as a list of float rows, checked against the model's input width."""
+def as_array(X: Any, model: Module, name: str = "X") -> np.ndarray:
+    """X as a 2-D float array, checked (non-empty, finite, the model's input width)."""
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or not len(X):
         raise ValueError(f"{name} must be a non-empty 2-D array (samples x features), got shape {X.shape}")
@@ -58,29 +63,72 @@ def as_rows(X: Any, model: Module, name: str = "X") -> list[list[float]]:
     width = model.config().get("nin")
     if width is not None and X.shape[1] != width:
         raise ValueError(f"{type(model).__name__} expects {width} features per sample, {name} has {X.shape[1]}")
-    return X.tolist()
+    return X
+
+
+def as_rows(X: Any, model: Module, name: str = "X") -> list[list[float]]:
+    """X as a list of float rows, checked against the model's input width."""
+    return as_array(X, model, name).tolist()
+
+
+def inputs(X: np.ndarray) -> list[Value]:
+    """The columns of X (n samples x d features) as d constant Batches: a model called on them evaluates
+    all n samples in one graph (batch mode)."""
+    return columns(X, X.shape[1])
 
 
 def _scores(outputs: list) -> list:
     return [o.data if isinstance(o, Value) else [v.data for v in o] for o in outputs]
 
 
-def predict(model: Module, X: Any) -> np.ndarray:
-    """Model outputs as floats, shape (n,) or (n, k), computed under no_grad."""
-    with no_grad():
-        return np.asarray(_scores([model(x) for x in as_rows(X, model)]))
+def batch_scores(output: Any, n: int) -> np.ndarray:
+    """A batch-mode model output as floats: (n,) for one Batch, (n, k) for k of them (a scalar Value,
+    which does not depend on the inputs, counts for every sample)."""
+    def column(o: Any) -> np.ndarray:
+        return np.broadcast_to(np.asarray(o.data if isinstance(o, Value) else o, dtype=float), (n,))
+
+    if isinstance(output, Value):
+        return np.array(column(output))
+    return np.stack([column(o) for o in output], axis=1)
 
 
-def evaluate(model: Module, X: Any, y: Any, loss: Any = "mse",
-             metrics: Sequence[Callable] = (accuracy,)) -> dict[str, float]:
-    """{'loss': ..., 'accuracy': ...} on (X, y), under no_grad."""
-    rows, targets = as_rows(X, model), np.asarray(y)
-    if len(rows) != len(targets):
-        raise ValueError(f"evaluate: X has {len(rows)} samples but y has {len(targets)}")
+def _call(model: Module, columns: list[Value]) -> Any:
+    """The model on a batch; a TypeError (a model written for scalar Values only) says what to do."""
+    try:
+        return model(columns)
+    except TypeError as error:
+        raise TypeError(f"{error} (in batch mode {type(model).__name__} is called with its inputs as Batches, one "
+                        f"per feature; pass batch_mode=False to call it on one sample at a time)") from error
+
+
+def _forward(model: Module, X: np.ndarray, batch_mode: bool) -> tuple[Any, list]:
+    """The model's outputs on X (one batch graph, or one graph per sample) and the scores as rows."""
+    if batch_mode:
+        outputs = _call(model, inputs(X))
+        return outputs, batch_scores(outputs, len(X)).tolist()
+    outputs = [model(x) for x in X.tolist()]
+    return outputs, _scores(outputs)
+
+
+def predict(model: Module, X: Any, batch_mode: bool = True) -> np.ndarray:
+    """Model outputs as floats, shape (n,) or (n, k), computed under no_grad (in one batch graph, or
+    sample by sample with batch_mode=False)."""
+    X = as_array(X, model)
     with no_grad():
-        outputs = [model(x) for x in rows]
+        if batch_mode:
+            return batch_scores(_call(model, inputs(X)), len(X))
+        return np.asarray(_scores([model(x) for x in X.tolist()]))
+
+
+def evaluate(model: Module, X: Any, y: Any, loss: Any = "mse", metrics: Sequence[Callable] = (accuracy,),
+             batch_mode: bool = True) -> dict[str, float]:
+    """{'loss': ..., 'accuracy': ...} on (X, y), under no_grad (batch_mode as in `predict`)."""
+    X, targets = as_array(X, model), np.asarray(y)
+    if len(X) != len(targets):
+        raise ValueError(f"evaluate: X has {len(X)} samples but y has {len(targets)}")
+    with no_grad():
+        outputs, scores = _forward(model, X, batch_mode)
         result = {"loss": losses.get(loss)(outputs, targets).data}
-    scores = _scores(outputs)
     return result | {m.__name__: m(scores, targets) for m in metrics}
 
 
@@ -92,15 +140,21 @@ def _layer_groups(model: Module) -> list[tuple[str, list[Value]]]:
 def fit(model: Module, X: Any, y: Any, *, loss: Any = "mse", optimizer: Optimizer | None = None, epochs: int = 100,
         batch_size: int | None = None, validation: Any = None, early_stopping: int | None = None,
         restore_best: bool = True, metrics: Sequence[Callable] = (accuracy,), progress: bool = True,
-        seed: Any = 0, l2: float = 0.0, schedule: Any = None, clip_norm: float | None = None) -> History:
-    """Train `model` on (X, y); return the History. Everything is checked before a parameter changes."""
+        seed: Any = 0, l2: float = 0.0, schedule: Any = None, clip_norm: float | None = None,
+        batch_mode: bool = True) -> History:
+    """Train `model` on (X, y); return the History. Everything is checked before a parameter changes.
+
+    Each minibatch is one graph of Batches (batch mode: the model gets its input columns as Batches and
+    the loss gets a Batch, or k Batches for cross_entropy); `batch_mode=False` builds a graph per sample,
+    as micrograd does, for models or losses written for scalar Values only.
+    """
     loss_fn = losses.get(loss)
     if validation is not None and not isinstance(validation, tuple):
         X, Xv, y, yv = train_test_split(X, y, test_size=float(validation), seed=seed)
         validation = (Xv, yv)
-    rows, targets = as_rows(X, model), np.asarray(y)
-    if len(rows) != len(targets):
-        raise ValueError(f"fit: X has {len(rows)} samples but y has {len(targets)}")
+    X, targets = as_array(X, model), np.asarray(y)
+    if len(X) != len(targets):
+        raise ValueError(f"fit: X has {len(X)} samples but y has {len(targets)}")
     if not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"fit: epochs must be a whole number >= 1, got {epochs!r}")
     if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
@@ -109,19 +163,20 @@ def fit(model: Module, X: Any, y: Any, *, loss: Any = "mse", optimizer: Optimize
         raise ValueError(f"fit: early_stopping is a patience in epochs (>= 1), got {early_stopping!r}")
     optimizer = optimizer or Adam(model.parameters(), lr=0.01)
     history = History()
-    baseline = evaluate(model, rows, targets, loss_fn, ())["loss"]  # checks the labels before any update
+    baseline = evaluate(model, X, targets, loss_fn, (), batch_mode)["loss"]  # checks the labels before any update
     if validation is not None:
-        evaluate(model, validation[0], validation[1], loss_fn, ())
+        evaluate(model, validation[0], validation[1], loss_fn, (), batch_mode)
     params, groups = model.parameters(), _layer_groups(model)
-    rng, size = np.random.default_rng(seed), batch_size or len(rows)
+    n = len(X)
+    rng, size = np.random.default_rng(seed), batch_size or n
     best, best_state, waited = math.inf, None, 0
     bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress, leave=True)
     for epoch in bar:
-        order = rng.permutation(len(rows)) if batch_size else np.arange(len(rows))
-        total, scores, norms = 0.0, [None] * len(rows), {name: 0.0 for name, _ in groups}
-        for start in range(0, len(rows), size):
-            batch = order[start:start + size].tolist()
-            outputs = [model(rows[i]) for i in batch]
+        order = rng.permutation(n) if batch_size else np.arange(n)
+        total, scores, norms = 0.0, [None] * n, {name: 0.0 for name, _ in groups}
+        for start in range(0, n, size):
+            batch = order[start:start + size]
+            outputs, batch_rows = _forward(model, X[batch], batch_mode)
             value = loss_fn(outputs, targets[batch])
             total += value.data * len(batch)
             if l2:
@@ -131,19 +186,19 @@ def fit(model: Module, X: Any, y: Any, *, loss: Any = "mse", optimizer: Optimize
             if clip_norm is not None:
                 clip_grad_norm(params, clip_norm)
             for name, group in groups:
-                norms[name] += math.sqrt(sum(float(p.grad) ** 2 for p in group)) * len(batch) / len(rows)
+                norms[name] += math.sqrt(sum(float(p.grad) ** 2 for p in group)) * len(batch) / n
             optimizer.step()
-            for i, o in zip(batch, _scores(outputs)):
+            for i, o in zip(batch.tolist(), batch_rows):
                 scores[i] = o
             del outputs, value  # free this batch's graph before the next one is built
-        history.add("loss", total / len(rows))
+        history.add("loss", total / n)
         history.add("lr", optimizer.lr)
         for m in metrics:
             history.add(m.__name__, m(scores, targets))
         for name, norm in norms.items():
             history.grad_norms.setdefault(name, []).append(norm)
         if validation is not None:
-            for key, v in evaluate(model, validation[0], validation[1], loss_fn, metrics).items():
+            for key, v in evaluate(model, validation[0], validation[1], loss_fn, metrics, batch_mode).items():
                 history.add(f"val_{key}", v)
         if schedule is not None:
             schedule.step()

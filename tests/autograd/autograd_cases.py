@@ -58,6 +58,8 @@ REFERENCE: dict[str, Callable[..., float]] = {
     "div": lambda a, b: a / b,
     "pow": math.pow,
     "leaky_relu": lambda a, slope: a if a > 0 else slope * a,
+    "sum": lambda a: a,  # a scalar is a batch of one sample: the reductions are the identity on it
+    "mean": lambda a: a,
 }
 
 
@@ -107,6 +109,9 @@ POINTS: dict[str, list[Sample]] = {
     ],
 }
 
+POINTS["sum"] = [S(-1.5), S(0.0), S(2.5)]
+POINTS["mean"] = [S(-1.5), S(0.0), S(2.5)]
+
 # Ops whose third derivative is checked (smooth on the sample points, non-zero higher derivatives).
 SMOOTH = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "softplus", "sqrt", "pow", "div", "mul")
 
@@ -118,10 +123,9 @@ def apply(name: str, *args: Any) -> Any:
     """Apply the op called `name` through Value's public API (operators or the method of that name)."""
     if name in APPLY:
         return APPLY[name](*args)
-    method = getattr(Value, name, None)
-    if method is None:
+    if getattr(Value, name, None) is None:
         raise LookupError(f"no way to apply op {name!r}: add it to APPLY in autograd_cases.py")
-    return method(*args)
+    return getattr(args[0], name)(*args[1:])  # the instance's method: a Batch has its own
 
 
 def op_function(name: str, sample: Sample) -> Callable[..., Any]:

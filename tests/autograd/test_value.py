@@ -32,7 +32,7 @@ def test_construction_from_real_numbers_gives_float_data(data, expected):
 
 @pytest.mark.parametrize(("data", "type_name"), [
     ("1.0", "str"), (None, "NoneType"), ([1.0], "list"), (complex(1, 2), "complex"),
-    (np.array([1.0, 2.0]), "ndarray"), (np.array(1 + 2j), "ndarray"), ({1.0}, "set"),
+    (np.array([1 + 2j]), "complex128"), (np.array(1 + 2j), "ndarray"), ({1.0}, "set"),  # 1-D float: a Batch
 ])
 def test_construction_rejects_non_real_numbers_naming_the_type(data, type_name):
     with pytest.raises(TypeError, match=type_name):

@@ -314,17 +314,19 @@ def test_no_early_stop_when_still_improving(moons_pm):
 # --- evaluation under no_grad; predict and evaluate ---------------------------------------------------------
 
 
-def test_evaluation_runs_under_no_grad(moons_pm):
+@pytest.mark.parametrize("batch_mode", [True, False])
+def test_evaluation_runs_under_no_grad(moons_pm, batch_mode):
     X, y = moons_pm
     spy = Spy(MLP(2, [4, 1], seed=0))
+    calls = 1 if batch_mode else 18  # forward calls per epoch: one per minibatch, or one per sample
     quiet_fit(spy, X[:18], y[:18], loss="hinge", optimizer=SGD(spy.parameters(), lr=0.1), epochs=2,
-              validation=(X[18:], y[18:]))
-    assert spy.calls.count(True) == 2 * 18  # the training forward passes record a graph
-    assert spy.calls.count(False) >= 2 * 6  # every validation pass (and any check) does not
+              validation=(X[18:], y[18:]), batch_mode=batch_mode)
+    assert spy.calls.count(True) == 2 * calls  # the training forward passes record a graph
+    assert spy.calls.count(False) >= 2 * (1 if batch_mode else 6)  # every validation pass (and any check) does not
     spy.calls.clear()
-    predict(spy, X)
-    evaluate(spy, X, y, loss="hinge")
-    assert spy.calls == [False] * (2 * len(X))
+    predict(spy, X, batch_mode=batch_mode)
+    evaluate(spy, X, y, loss="hinge", batch_mode=batch_mode)
+    assert spy.calls == [False] * (2 if batch_mode else 2 * len(X))
     assert recording()
 
 

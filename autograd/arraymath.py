@@ -1,0 +1,207 @@
+"""Array math for the op table: the numpy namespace that batch rules are evaluated in.
+
+The mirror of `autograd.numerics.FloatMath` for `Batch` nodes, whose data is a 1-D float64 array
+(one entry per sample); either input of a binary function may be a plain float instead (a
+scalar Value or a number broadcast over the batch). Forward functions check their domain over the
+whole batch and raise FloatMath's error types, naming the first bad entry and its index; the op
+method adds the op's name. Functions used only inside derivative rules follow IEEE 754 as in
+FloatMath (inf/NaN, never an exception, no numpy warnings). Per-sample results equal FloatMath's.
+
+`summary` is the one place an array is turned into text ("[100] mean 0.42"), for error
+messages, graph labels, the Stepper and explain alike: a batch is never printed in full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .numerics import _EXP_MAX
+
+_f64 = np.float64
+_ndarray = np.ndarray
+_greater, _less = np.greater, np.less
+_inf, _nan = float("inf"), float("nan")
+
+
+def _short(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def summary(x: Any, style: Callable[[float], str] = _short) -> str:
+    """An array as its length and mean ("[100] mean 0.42", the mean written by `style`)."""
+    x = np.asarray(x)
+    if not x.size:
+        return f"[{x.size}] empty"
+    with np.errstate(all="ignore"):
+        mean = float(x.mean())
+    return f"[{x.size}] mean {style(mean)}"
+
+
+def first(mask: Any) -> int:
+    """The index of the first true entry of a 1-D boolean mask (0 for a 0-d one)."""
+    mask = np.asarray(mask)
+    return int(np.argmax(mask)) if mask.ndim else 0
+
+
+def entry(x: Any, i: int, shape: tuple) -> float:
+    """Entry i of x broadcast to `shape` (x may be a plain float)."""
+    return float(np.broadcast_to(x, shape)[i]) if np.ndim(x) else float(x)
+
+
+def finite(x: Any) -> bool:
+    """True if x (a float or an array) has no NaN or inf."""
+    if x.__class__ is _ndarray:
+        return bool(np.isfinite(x).all())
+    return bool(np.isfinite(x))
+
+
+def where_bad(x: Any) -> str:
+    """ "nan at index 3" for the first NaN/inf entry of an array, or repr(x) for a float."""
+    if x.__class__ is _ndarray and x.ndim:
+        i = first(~np.isfinite(x))
+        return f"{float(x[i])!r} at index {i} (of {x.size})"
+    return repr(float(x))
+
+
+def whole(y: Any) -> Any:
+    """Entries of y that are whole numbers (inf and NaN are not, as float.is_integer says)."""
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(y) & (np.floor(y) == y)
+
+
+class ArrayMath:
+    """numpy implementations of the functions the op table's rules call (see FloatMath)."""
+
+    @staticmethod
+    def exp(x: Any) -> Any:
+        top = x.max()
+        if top > _EXP_MAX or top != top:  # NaN hides the max: look entry by entry
+            bad = x > _EXP_MAX
+            if bad.any():
+                i = first(bad)
+                raise OverflowError(f"exp({float(x[i])!r}) at index {i} is larger than the largest float "
+                                    f"(inputs up to ~709.78 work)")
+        return np.exp(x)
+
+    @staticmethod
+    def log(x: Any) -> Any:
+        if not x.min() > 0.0:  # a NaN makes the min NaN, which also fails
+            i = first(~(x > 0.0))
+            raise ValueError(f"log is defined for inputs > 0, got {float(x[i])!r} at index {i}")
+        return np.log(x)
+
+    @staticmethod
+    def sqrt(x: Any) -> Any:
+        bad = x < 0.0
+        if bad.any():
+            i = first(bad)
+            raise ValueError(f"sqrt is defined for inputs >= 0, got {float(x[i])!r} at index {i}")
+        return np.sqrt(x)
+
+    @staticmethod
+    def div(x: Any, y: Any) -> Any:
+        if y.__class__ is _ndarray:
+            if not y.all():
+                i = first(y == 0.0)
+                raise ZeroDivisionError(f"division by zero ({entry(x, i, y.shape)!r} / {float(y[i])!r} "
+                                        f"at index {i})")
+        elif y == 0.0:
+            raise ZeroDivisionError(f"division by zero (every entry / {y!r})")
+        return x / y
+
+    @staticmethod
+    def pow(x: Any, y: Any) -> Any:
+        shape = np.broadcast_shapes(np.shape(x), np.shape(y))
+        bad = _less(x, 0.0) & ~whole(y)
+        if bad.any():
+            i = first(bad)
+            raise ValueError(f"a negative base to a non-integer power is complex: {entry(x, i, shape)!r} ** "
+                             f"{entry(y, i, shape)!r} at index {i}")
+        bad = np.equal(x, 0.0) & _less(y, 0.0)
+        if bad.any():
+            i = first(bad)
+            raise ZeroDivisionError(f"0.0 to a negative power ({entry(y, i, shape)!r}) divides by zero at index {i}")
+        with np.errstate(over="ignore"):
+            out = np.power(x, y)
+        bad = np.isinf(out) & np.isfinite(x) & np.isfinite(y)
+        if bad.any():
+            i = first(bad)
+            raise OverflowError(f"{entry(x, i, shape)!r} ** {entry(y, i, shape)!r} at index {i} is larger than "
+                                f"the largest float")
+        return out
+
+    @staticmethod
+    def ipow(x: Any, y: Any) -> Any:
+        """IEEE power for derivative rules: inf for 0 to a negative power (either zero), NaN for complex."""
+        with np.errstate(all="ignore"):
+            out = np.power(x, y)
+        return np.where(np.equal(x, 0.0) & _less(y, 0.0), _inf, out)
+
+    @staticmethod
+    def power_rule(x: Any, y: Any) -> Any:
+        """y * x ** (y - 1), and 0 where y is 0 (as FloatMath.power_rule)."""
+        with np.errstate(all="ignore"):
+            out = y * ArrayMath.ipow(x, y - 1.0)
+        return np.where(np.equal(y, 0.0), 0.0, out)
+
+    @staticmethod
+    def xlog(z: Any, x: Any) -> Any:
+        """z * log(x), 0 where z is 0, NaN where x <= 0 (as FloatMath.xlog)."""
+        with np.errstate(all="ignore"):
+            out = np.where(_greater(x, 0.0), z * np.log(x), _nan)
+        return np.where(np.equal(z, 0.0), 0.0, out)
+
+    tanh = staticmethod(np.tanh)
+    sin = staticmethod(np.sin)
+    cos = staticmethod(np.cos)
+    abs = staticmethod(np.abs)
+
+    @staticmethod
+    def sigmoid(x: Any) -> Any:
+        """1 / (1 + e^-x) without overflow for any finite x (the same two branches as FloatMath)."""
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+    @staticmethod
+    def softplus(x: Any) -> Any:
+        """max(x, 0) + log1p(e^-|x|), stable for any finite x."""
+        return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+    @staticmethod
+    def relu(x: Any) -> Any:
+        return np.maximum(x, 0.0)  # NaN stays NaN
+
+    @staticmethod
+    def leaky_relu(x: Any, slope: Any) -> Any:
+        return np.where(_greater(x, 0.0), x, slope * x)
+
+    @staticmethod
+    def step(x: Any) -> Any:
+        """Heaviside step, 0 at 0 and at NaN (as FloatMath.step)."""
+        return _greater(x, 0.0).astype(_f64)
+
+    @staticmethod
+    def sign(x: Any) -> Any:
+        """1, -1 or 0 (also 0 for NaN, as FloatMath.sign)."""
+        return _greater(x, 0.0).astype(_f64) - _less(x, 0.0)
+
+    @staticmethod
+    def total(x: Any) -> float:
+        """The sum over the batch (the `sum` op's value)."""
+        return float(x.sum())
+
+    @staticmethod
+    def average(x: Any) -> float:
+        """The mean over the batch (the `mean` op's value)."""
+        return float(x.sum()) / x.size
+
+    @staticmethod
+    def ones(x: Any) -> Any:
+        return np.ones(x.shape)
+
+    @staticmethod
+    def count(x: Any) -> float:
+        return float(x.size)
