@@ -47,14 +47,7 @@ def batch_loss(layers, inputs, y):
 
 def batch_step(layers, inputs, y, lr: float = 0.1):
     """One training step in batch mode: forward (one graph), backward, SGD update."""
-    loss = batch_loss(layers, inputs, y)
-    params = w.parameters(layers)
-    for p in params:
-        p.grad = 0.0
-    loss.backward()
-    for p in params:
-        p.data -= lr * p.grad
-    return loss
+    return w.train_step(layers, inputs, y, lr, loss_fn=batch_loss)
 
 
 def train(X, y, steps: int = 100, sizes=(2, 16, 16, 1)) -> tuple[float, float]:
@@ -85,16 +78,6 @@ def measure(jobs: dict, repeat: int) -> dict[str, float]:
     return {name: statistics.median(ts) for name, ts in times.items()}
 
 
-def count_nodes(root) -> int:
-    seen, stack = set(), [root]
-    while stack:
-        v = stack.pop()
-        if id(v) not in seen:
-            seen.add(id(v))
-            stack.extend(v._prev)
-    return len(seen)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes: checks the script runs")
@@ -118,7 +101,7 @@ def main() -> None:
         micro_layers = w.mlp(MicrogradValue, [2, 16, 16, 1])
         jobs["micrograd 0.1.0"] = (lambda: w.train_step(micro_layers, X, y), 1)
     medians = measure(jobs, repeat)
-    nodes = count_nodes(batch_loss(batch_layers, inputs, ya))
+    nodes = w.count_nodes(batch_loss(batch_layers, inputs, ya))
     print(f"\nW3 batch  micrograd demo step: MLP(2, [16, 16, 1]), {samples} samples, forward + backward + SGD "
           f"({nodes:,} batch-graph nodes)")
     micro, batch = medians.get("micrograd 0.1.0"), medians["chainrule batch"]
@@ -164,7 +147,7 @@ def main() -> None:
         layers = w.mlp(Value, [2, h, h, 1])
         job = (lambda a=layers: batch_step(a, inputs, ya), max(1, inner * 16 // h))
         t = measure({"step": job}, repeat)["step"]
-        nodes = count_nodes(batch_loss(layers, inputs, ya))
+        nodes = w.count_nodes(batch_loss(layers, inputs, ya))
         print(f"  {h:>8}{len(w.parameters(layers)):>12,}{nodes:>8,}{t * 1e3:10.3f} ms")
 
 

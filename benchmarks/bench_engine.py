@@ -35,16 +35,6 @@ def timed(fn) -> float:
     return time.perf_counter() - start
 
 
-def count_nodes(root) -> int:
-    seen, stack = set(), [root]
-    while stack:
-        v = stack.pop()
-        if id(v) not in seen:
-            seen.add(id(v))
-            stack.extend(v._prev)
-    return len(seen)
-
-
 def deep(fn):
     """micrograd's backward recurses once per node: let it, for the reference run only."""
     def run():
@@ -85,7 +75,7 @@ def bytes_per_node(V, X, y) -> tuple[float, float, int]:
     loss.backward()
     with_grads = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
-    nodes = count_nodes(loss) - len(w.parameters(layers))
+    nodes = w.count_nodes(loss) - len(w.parameters(layers))
     return built / nodes, with_grads / nodes, nodes
 
 

@@ -68,9 +68,9 @@ def demo_loss(layers, X, y):
     return data_loss + 1e-4 * sum(p * p for p in parameters(layers))
 
 
-def train_step(layers, X, y, lr: float = 0.1):
+def train_step(layers, X, y, lr: float = 0.1, loss_fn=None):
     """W3: forward over the batch, backward, SGD update (micrograd's demo, one step)."""
-    loss = demo_loss(layers, X, y)
+    loss = (loss_fn or demo_loss)(layers, X, y)
     params = parameters(layers)
     for p in params:
         p.grad = 0.0
@@ -91,3 +91,14 @@ def float_forward(weights, X, y) -> float:
         total += max(1.0 - yi * h[0], 0.0)
     reg = sum(p * p for layer in weights for w, b in layer for p in (*w, b))
     return total / len(X) + 1e-4 * reg
+
+
+def count_nodes(root) -> int:
+    """Nodes in a graph (any engine with micrograd's `_prev`)."""
+    seen, stack = set(), [root]
+    while stack:
+        v = stack.pop()
+        if id(v) not in seen:
+            seen.add(id(v))
+            stack.extend(v._prev)
+    return len(seen)
