@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 
 from . import mode
-from .arraymath import ArrayMath, finite, summary, where_bad
-from .errors import AnomalyError, describe
+from .arraymath import ArrayMath, summary
 from .ops import CONST, LEAF, Op
 from .value import _ERRORS, UNREACHED, Value, _constant, _leaf, _new, _scalar
+from .value import _link as _value_link
 
 _ndarray, _sum, _float64 = np.ndarray, np.add.reduce, np.float64
 
@@ -132,20 +132,8 @@ def _mismatch(op: Op, a: Batch, b: Batch) -> ValueError:
 
 
 def _link(out: Value, op: Op, a: Value, b: Value | None) -> Value:
-    """The slow path of every batch op: no_grad, constant inputs, anomaly checks (see `mode`)."""
-    inputs = (a,) if b is None else (a, b)
-    if mode.recording and any(x._op is not CONST for x in inputs):
-        out._op, out._a, out._b = op, a, b
-        args = [x.data for x in inputs] + [out.data]
-        batch = out.__class__ is Batch
-        locals_ = [rule(*args) if x.__class__ is Batch or not batch else _summed(rule(*args))
-                   for x, rule in zip(inputs, op.rules(ArrayMath)[1])]
-        out._da, out._db = (locals_ + [None])[:2]
-    else:
-        out._op, out._a, out._b, out._da, out._db = CONST, None, None, None, None
-    if mode.anomaly and not finite(out.data):
-        raise AnomalyError(f"{op.name}({', '.join(map(describe, inputs))}) gave {where_bad(out.data)} (forward pass)")
-    return out
+    """The slow path of every batch op: Value's, with the rules evaluated by numpy."""
+    return _value_link(out, op, a, b, ArrayMath)
 
 
 class Batch(Value):
@@ -166,6 +154,10 @@ class Batch(Value):
             mode.scope_path
         self._a = self._b = self._da = self._db = None
         self._op = LEAF if requires_grad else CONST
+
+    def _stored(self, x: Value, d: Any) -> Any:
+        """A scalar input (a weight) keeps its derivative wrapped, so backward sums it over the samples."""
+        return d if x.__class__ is Batch else _summed(d)
 
     def __len__(self) -> int:
         """The number of samples."""

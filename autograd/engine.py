@@ -41,10 +41,7 @@ def local_derivatives(node: Value, m: Any = FloatMath) -> list[tuple[Value, Any]
         return [(x, d) for x, d in zip(inputs, stored) if x._op is not CONST]
     args = inputs + (node,) if m is ValueMath else tuple(x.data for x in inputs) + (node.data,)
     rules = node._op.rules(m)[1]
-    found = [(x, rule(*args)) for x, rule in zip(inputs, rules) if x._op is not CONST]
-    if node.__class__ is _batch.Batch:  # a scalar input of a batch node gets the sum over the samples, as stored
-        found = [(x, d if x.__class__ is _batch.Batch else _batch.Summed(d)) for x, d in found]
-    return found
+    return [(x, node._stored(x, rule(*args))) for x, rule in zip(inputs, rules) if x._op is not CONST]
 
 
 def apply_chain_rule(node: Value) -> None:

@@ -12,13 +12,13 @@ of node, with one entry per sample in `data`, so one graph evaluates a whole bat
 
 from __future__ import annotations
 
-import math
 import numbers
 from typing import Any
 
 import numpy as np
 
 from . import mode
+from .arraymath import finite, where_bad
 from .errors import AnomalyError, describe
 from .numerics import FloatMath
 from .ops import CONST, LEAF, Op, lookup
@@ -61,18 +61,19 @@ def _leaf(data: float, op: Op) -> Value:
     return out
 
 
-def _link(out: Value, op: Op, a: Value, b: Value | None) -> Value:
-    """The slow path of every op: no_grad, constant inputs, anomaly checks (see `mode`)."""
+def _link(out: Value, op: Op, a: Value, b: Value | None, m: type = FloatMath) -> Value:
+    """The slow path of every op (Value's, and Batch's with `m` = numpy's namespace): no_grad, constant
+    inputs, anomaly checks (see `mode`)."""
     inputs = (a,) if b is None else (a, b)
     if mode.recording and any(x._op is not CONST for x in inputs):
         out._op, out._a, out._b = op, a, b
-        derivatives = op.rules(FloatMath)[1]
-        locals_ = [d(*(x.data for x in inputs), out.data) for d in derivatives]
+        args = [x.data for x in inputs] + [out.data]
+        locals_ = [out._stored(x, rule(*args)) for x, rule in zip(inputs, op.rules(m)[1])]
         out._da, out._db = (locals_ + [None])[:2]
     else:
         out._op, out._a, out._b, out._da, out._db = CONST, None, None, None, None
-    if mode.anomaly and not math.isfinite(out.data):
-        raise AnomalyError(f"{op.name}({', '.join(map(describe, inputs))}) gave {out.data!r} (forward pass)")
+    if mode.anomaly and not finite(out.data):
+        raise AnomalyError(f"{op.name}({', '.join(map(describe, inputs))}) gave {where_bad(out.data)} (forward pass)")
     return out
 
 
@@ -159,6 +160,10 @@ class Value:
     def zero_grad(self) -> None:
         """Reset the grad of this Value and of every node it was computed from."""
         _engine.zero_grad(self)
+
+    def _stored(self, x: Value, d: Any) -> Any:
+        """How this node keeps its local derivative `d` for input `x` (a Batch sums a scalar's)."""
+        return d
 
     def _backward(self) -> None:
         """micrograd's per-node step: add this node's chain-rule terms to its inputs' grads."""
