@@ -58,12 +58,7 @@ def backward(root: Value, grad: Any = 1.0, create_graph: bool = False) -> None:
     raises GraphCycleError; the eager pass may have added part of its gradients to leaves by then,
     so call `zero_grad()` before trying again (the checked paths change nothing).
     """
-    if root.__class__ is _batch.Batch:  # every sample starts with `grad`
-        seed = _batch.seed(root, grad, create_graph)
-    else:
-        seed = grad if isinstance(grad, Value) else _scalar(grad)
-        if seed is None:
-            raise TypeError(f"backward: grad must be a number, got {type(grad).__name__}: {grad!r}")
+    seed = start_grad(root, grad, create_graph)
     create_graph = create_graph or isinstance(seed, Value)
     if root._a is None and root._op is CONST:
         return
@@ -72,7 +67,17 @@ def backward(root: Value, grad: Any = 1.0, create_graph: bool = False) -> None:
         return
     grads = propagate(backward_order(root), root, seed, ValueMath if create_graph else FloatMath, into_leaves=True)
     for node, g in grads.items():
-        node.grad = g if isinstance(g, Value) or not create_graph else Value(g, requires_grad=False)
+        node.grad = _as_value(g) if create_graph else g
+
+
+def start_grad(root: Value, grad: Any = 1.0, create_graph: bool = False) -> Any:
+    """The gradient a backward pass seeds `root` with: `grad` checked, for a Batch one per sample."""
+    if root.__class__ is _batch.Batch:
+        return _batch.seed(root, grad, create_graph)
+    seed = grad if isinstance(grad, Value) else _scalar(grad)
+    if seed is None:
+        raise TypeError(f"backward: grad must be a number, got {type(grad).__name__}: {grad!r}")
+    return seed
 
 
 def _backward_floats(root: Value, seed: float) -> None:
@@ -177,15 +182,17 @@ def gradients(root: Value, wrt: Iterable[Value], create_graph: bool = False) -> 
     Floats, or Values that can be differentiated again when `create_graph` is true.
     """
     wrt = list(wrt)
-    seed = _batch.seed(root, 1.0, create_graph) if root.__class__ is _batch.Batch else 1.0
-    grads = propagate(backward_order(root), root, seed, ValueMath if create_graph else FloatMath)
+    m = ValueMath if create_graph else FloatMath
+    grads = propagate(backward_order(root), root, start_grad(root, 1.0, create_graph), m)
     result = []
     for x in wrt:
         g = grads.get(x)
         if g is None or x._op is CONST:
             g = np.zeros(x.data.shape) if isinstance(x, _batch.Batch) else 0.0
-            g = Value(g, requires_grad=False) if create_graph else g
-        elif create_graph and not isinstance(g, Value):
-            g = Value(g, requires_grad=False)
-        result.append(g)
+        result.append(_as_value(g) if create_graph else g)
     return result
+
+
+def _as_value(g: Any) -> Value:
+    """A create_graph gradient as a Value: a constant where it came out a plain number or array."""
+    return g if isinstance(g, Value) else Value(g, requires_grad=False)

@@ -12,20 +12,13 @@ from typing import Any
 
 import graphviz
 
-from .batch import Batch
-from .batch import seed as batch_seed
-from .engine import local_derivatives
+from .engine import local_derivatives, start_grad
 from .ops import CONST
 from .order import backward_order
 from .render import Names, Text, equation, formula, num
 from .steps import Step, Term
 from .value import UNREACHED, Value
 from .viz import draw_dot
-
-
-def chain_rule_order(root: Value) -> list[Value]:
-    """The computed nodes below `root` in the order `backward()` applies their chain rule."""
-    return backward_order(root)
 
 
 class Stepper:
@@ -36,12 +29,12 @@ class Stepper:
     """
 
     def __init__(self, root: Value, grad: Any = 1.0) -> None:
-        self.root, self.order = root, chain_rule_order(root)
+        self.root, self.order = root, backward_order(root)  # exactly the order backward() applies
         self.names = Names(root)
         self.history: list[tuple[Step, list[tuple[Value, float]]]] = []
         for v in self.order:
             v.grad = UNREACHED
-        seed = batch_seed(root, grad, False) if isinstance(root, Batch) else float(grad)
+        seed = start_grad(root, grad)
         if root._a is not None:
             root.grad = seed
         elif root._op is not CONST:

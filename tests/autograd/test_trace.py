@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Stepper, Value, backward_order
-from autograd.trace import chain_rule_order
 from autograd.value import Unreached
 from autograd.viz_style import HIGHLIGHT
 
@@ -155,8 +154,8 @@ def test_a_leaf_root_has_no_steps_but_is_seeded_like_backward():
 def test_the_order_is_backward_order_rearranged_as_the_engine_walks_it():
     _, nodes = build(([0.3, -1.2], [("mul", 0, 1), ("tanh", 2, 0), ("add", 3, 2), ("mul", 4, 3), ("sub", 5, 1)]))
     root = nodes[-1]
-    assert chain_rule_order(root)[0] is root
-    assert sorted(map(id, chain_rule_order(root))) == sorted(map(id, backward_order(root)))
+    assert Stepper(root).order[0] is root
+    assert sorted(map(id, Stepper(root).order)) == sorted(map(id, backward_order(root)))
 
 
 # --- against backward() on random graphs ------------------------------------------------------------
