@@ -66,17 +66,6 @@ def as_array(X: Any, model: Module, name: str = "X") -> np.ndarray:
     return X
 
 
-def as_rows(X: Any, model: Module, name: str = "X") -> list[list[float]]:
-    """X as a list of float rows, checked against the model's input width."""
-    return as_array(X, model, name).tolist()
-
-
-def inputs(X: np.ndarray) -> list[Value]:
-    """The columns of X (n samples x d features) as d constant Batches: a model called on them evaluates
-    all n samples in one graph (batch mode)."""
-    return columns(X, X.shape[1])
-
-
 def _scores(outputs: list) -> list:
     return [o.data if isinstance(o, Value) else [v.data for v in o] for o in outputs]
 
@@ -104,7 +93,7 @@ def _call(model: Module, columns: list[Value]) -> Any:
 def _forward(model: Module, X: np.ndarray, batch_mode: bool) -> tuple[Any, list]:
     """The model's outputs on X (one batch graph, or one graph per sample) and the scores as rows."""
     if batch_mode:
-        outputs = _call(model, inputs(X))
+        outputs = _call(model, columns(X, X.shape[1]))  # one constant Batch per feature: one graph
         return outputs, batch_scores(outputs, len(X)).tolist()
     outputs = [model(x) for x in X.tolist()]
     return outputs, _scores(outputs)
@@ -113,11 +102,8 @@ def _forward(model: Module, X: np.ndarray, batch_mode: bool) -> tuple[Any, list]
 def predict(model: Module, X: Any, batch_mode: bool = True) -> np.ndarray:
     """Model outputs as floats, shape (n,) or (n, k), computed under no_grad (in one batch graph, or
     sample by sample with batch_mode=False)."""
-    X = as_array(X, model)
     with no_grad():
-        if batch_mode:
-            return batch_scores(_call(model, inputs(X)), len(X))
-        return np.asarray(_scores([model(x) for x in X.tolist()]))
+        return np.asarray(_forward(model, as_array(X, model), batch_mode)[1])
 
 
 def evaluate(model: Module, X: Any, y: Any, loss: Any = "mse", metrics: Sequence[Callable] = (accuracy,),
