@@ -1,20 +1,40 @@
-"""chainrule's scalar reverse-mode autodiff engine. Start with `Value`; see the README for a tour."""
+"""chainrule's scalar reverse-mode autodiff engine. Start with `Value`; see the README for a tour.
 
-from .batch import Batch
+Subpackages, each importing only those before it:
+    autograd.core      the op table (define_op), Value and Batch, graph order, backward, modes
+    autograd.functional, autograd.check   grad / value_and_grad, gradcheck
+    autograd.notation  how nodes are written as text (names, numbers, formulas), for the two below
+    autograd.viz       draw_dot and SVG files (Graphviz)
+    autograd.teach     Stepper, explain, tape: the text that teaches the backward pass
+"""
+
 from .check import gradcheck
-from .engine import backward_order, gradients, local_derivatives, topological_sort
-from .errors import AnomalyError, GradcheckError, GraphCycleError
-from .explain import Explanation, explain, tape
+from .core import (
+    OPS,
+    AnomalyError,
+    Batch,
+    GradcheckError,
+    GraphCycleError,
+    Op,
+    OpDefinitionError,
+    Value,
+    backward_order,
+    define_op,
+    detect_anomaly,
+    enable_grad,
+    gradients,
+    local_derivatives,
+    no_grad,
+    scope,
+    topological_sort,
+)
 from .functional import grad, value_and_grad
-from .mode import detect_anomaly, enable_grad, no_grad
-from .ops import OPS, Op
-from .trace import Stepper
-from .value import Value
+from .teach import Explanation, Stepper, explain, tape
 from .viz import GraphvizNotFoundError, draw_dot, save_svg
 
 __all__ = [
-    "Value", "Batch", "Op", "OPS", "grad", "value_and_grad", "gradients", "no_grad", "enable_grad",
-    "detect_anomaly", "gradcheck", "backward_order", "topological_sort", "local_derivatives",
-    "AnomalyError", "GradcheckError", "GraphCycleError",
+    "Value", "Batch", "Op", "OPS", "define_op", "OpDefinitionError", "grad", "value_and_grad", "gradients",
+    "no_grad", "enable_grad", "scope", "detect_anomaly", "gradcheck", "backward_order", "topological_sort",
+    "local_derivatives", "AnomalyError", "GradcheckError", "GraphCycleError",
     "draw_dot", "save_svg", "GraphvizNotFoundError", "explain", "Explanation", "tape", "Stepper",
 ]

@@ -7,10 +7,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .errors import GradcheckError
+from .core import GradcheckError, Value, no_grad, real
 from .functional import grad
-from .mode import no_grad
-from .value import Value, _scalar
 
 
 def _evaluate(f: Callable, args: list[float]) -> float:
@@ -45,7 +43,7 @@ def gradcheck(f: Callable, *args: Any, order: int = 1, eps: float = 1e-6, atol: 
     """
     if order not in (1, 2):
         raise ValueError(f"gradcheck: order must be 1 or 2, got {order!r}")
-    x = [_scalar(a) for a in args]
+    x = [real(a) for a in args]
     if not x or None in x:
         raise TypeError(f"gradcheck: give f's arguments as numbers, got {args!r}")
     names, everyone = _names(f, len(x)), tuple(range(len(x)))

@@ -13,9 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import gradients
-from .ops import CONST
-from .value import Value, _scalar
+from .core import CONST, Value, gradients, real
 
 
 def _lift(x: Any, i: int, differentiate: bool) -> Any:
@@ -27,7 +25,7 @@ def _lift(x: Any, i: int, differentiate: bool) -> Any:
         return Value(x.data) if x._op is CONST else x
     if isinstance(x, np.ndarray) and x.ndim:  # a batch: the gradient is per sample
         return Value(x)
-    data = _scalar(x)
+    data = real(x)
     if data is None:
         raise TypeError(f"grad: argument {i} must be a number or a Value, got {type(x).__name__}: {x!r}")
     return Value(data)
@@ -47,7 +45,7 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
         args = [_lift(x, i, i in nums or i - len(args) in nums) for i, x in enumerate(args)]
         out = f(*args, **kwargs)
         if not isinstance(out, Value):
-            if _scalar(out) is None:
+            if real(out) is None:
                 raise TypeError(f"grad: {getattr(f, '__name__', f)!r} must return a Value or a number, "
                                 f"got {type(out).__name__}")
             out = Value(out, requires_grad=False)  # does not depend on the arguments

@@ -14,11 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .arraymath import summary
-from .batch import Batch, Summed
-from .ops import CONST
-from .order import topological_sort
-from .value import Unreached, Value
+from .core import CONST, Batch, SummedOverSamples, Unreached, Value, summary, topological_sort
 
 DASH = "—"  # a gradient no backward pass has reached
 INPUT_NAMES = re.compile(r"\b(a|b|out)\b")
@@ -55,7 +51,7 @@ def _number(x: Any, style: Any) -> str:
     per-sample derivatives a scalar input sums) as its length and mean, "[100] mean 0.42", never in full."""
     if isinstance(x, Value):
         x = x.data
-    elif isinstance(x, Summed):
+    elif isinstance(x, SummedOverSamples):
         x = x.d
     if isinstance(x, np.ndarray):
         return summary(x, style)

@@ -15,8 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Value
-from autograd.batch import Batch
+from autograd import Batch, Value
 
 
 def _batch(name: str, predictions: Any, targets: Any) -> tuple[Any, np.ndarray]:

@@ -37,7 +37,7 @@ def columns(X: Any, nin: int, who: str = "model") -> list[Value]:
     X = np.asarray(X, dtype=float)
     inputs = [Value(X[:, j], requires_grad=False) for j in range(nin)]
     for x in inputs:
-        x._scope = ()  # drawn as inputs, outside the Module that split them
+        x.scope = ()  # drawn as inputs, outside the Module that split them
     return inputs
 
 

@@ -2,7 +2,7 @@
 
 Parameters are found by looking at a module's attributes (Values, Modules, and lists or tuples
 of them), so a user's own Module subclass needs no registration. A call runs `forward` inside
-`autograd.mode.scope(self)`, which tags the nodes it makes so graphs can be drawn per neuron.
+`autograd.scope(self)`, which tags the nodes it makes so graphs can be drawn per neuron.
 """
 
 from __future__ import annotations
@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from autograd import Value
-from autograd.mode import scope
-from autograd.value import UNREACHED
+from autograd import Value, scope
 
 
 class Module:
@@ -63,7 +61,7 @@ class Module:
 
     def zero_grad(self) -> None:
         for p in self.parameters():
-            p.grad = UNREACHED
+            p.zero_grad()
 
     def state_dict(self) -> dict[str, float]:
         return {name: p.data for name, p in self.named_parameters()}

@@ -11,7 +11,6 @@ import math
 from collections.abc import Iterable
 
 from autograd import Value
-from autograd.value import UNREACHED
 
 
 def _positive(name: str, value: float) -> float:
@@ -44,7 +43,7 @@ class Optimizer:
 
     def zero_grad(self) -> None:
         for p in self.params:
-            p.grad = UNREACHED
+            p.zero_grad()
 
     def step(self) -> None:
         self.steps += 1

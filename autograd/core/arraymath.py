@@ -1,6 +1,6 @@
 """Array math for the op table: the numpy namespace that batch rules are evaluated in.
 
-The mirror of `autograd.numerics.FloatMath` for `Batch` nodes, whose data is a 1-D float64 array
+The mirror of `autograd.core.floatmath.FloatMath` for `Batch` nodes, whose data is a 1-D float64 array
 (one entry per sample); either input of a binary function may be a plain float instead (a
 scalar Value or a number broadcast over the batch). Forward functions check their domain over the
 whole batch and raise FloatMath's error types, naming the first bad entry and its index; the op
@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .numerics import _EXP_MAX
+from .floatmath import EXP_MAX
 
 _f64 = np.float64
 _ndarray = np.ndarray
@@ -78,8 +78,8 @@ class ArrayMath:
     @staticmethod
     def exp(x: Any) -> Any:
         top = x.max()
-        if top > _EXP_MAX or top != top:  # NaN hides the max: look entry by entry
-            bad = x > _EXP_MAX
+        if top > EXP_MAX or top != top:  # NaN hides the max: look entry by entry
+            bad = x > EXP_MAX
             if bad.any():
                 i = first(bad)
                 raise OverflowError(f"exp({float(x[i])!r}) at index {i} is larger than the largest float "

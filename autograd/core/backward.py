@@ -4,9 +4,13 @@ The eager float pass runs on the derivatives each op stored in its node; `create
 anomaly checking and the functional API evaluate the op table's rules in a math namespace
 instead (`propagate`), which is slower but can build graph and check every term.
 
-Batches (`autograd.batch`) go through the same code: a batch node's stored derivatives are arrays
-(or numbers), so `a.grad += v._da * g` gives a batch input an array grad; a scalar input's is a
-`Summed`, whose product with the grad array is the float sum over the samples.
+Batches go through the same code: a batch node's stored derivatives are arrays (or numbers), so
+`a.grad += v._da * g` gives a batch input an array grad; a scalar input's is `SummedOverSamples`,
+whose product with the grad array is the float sum over the samples (autograd/core/samples.py).
+
+A node made by hand with a `_backward` closure (the micrograd lecture's way) has no stored
+derivative: the pass calls its closure instead, and `local_derivatives` finds out what the
+closure does by running it once with the node's grad set to 1.
 """
 
 from __future__ import annotations
@@ -16,15 +20,17 @@ from typing import Any
 
 import numpy as np
 
-from . import batch as _batch  # the module, not its names: value.py imports this module while batch.py is loading
-from . import mode
+from . import modes
 from .arraymath import finite, summary, where_bad
 from .errors import AnomalyError, describe
-from .numerics import FloatMath
-from .ops import CONST
+from .floatmath import FloatMath
+from .node import UNREACHED, Node, constant, real
+from .op import CONST
 from .order import backward_order, clear_counts, count_users, raise_cycle, topological_sort
-from .value import UNREACHED, Value, _scalar
+from .samples import BatchNode, SummedOverSamples, seed
 from .valuemath import ValueMath
+
+Value = Node  # (in the annotations: Values and Batches alike)
 
 
 def local_derivatives(node: Value, m: Any = FloatMath) -> list[tuple[Value, Any]]:
@@ -33,15 +39,39 @@ def local_derivatives(node: Value, m: Any = FloatMath) -> list[tuple[Value, Any]
     With `m=FloatMath` the derivatives are floats; with `m=ValueMath` they are Values, so the
     derivative is itself differentiable. A leaf has none.
     """
-    inputs = node._prev
+    inputs = node.inputs
     if not inputs:
         return []
+    if node._da is None:  # a hand-written _backward closure
+        if m is not FloatMath:
+            raise TypeError(f"{describe(node)} has a hand-written _backward closure, which gives numbers, not a "
+                            f"graph: create_graph and batch rules need its op in the table (autograd.define_op)")
+        return [(x, d) for x, d in zip(inputs, _probe(node)) if x._op is not CONST]
     if m is FloatMath:  # the derivatives the forward pass stored: exactly what backward() uses
         stored = (node._da,) if node._b is None else (node._da, node._db)  # a unary node has no _db
         return [(x, d) for x, d in zip(inputs, stored) if x._op is not CONST]
     args = inputs + (node,) if m is ValueMath else tuple(x.data for x in inputs) + (node.data,)
     rules = node._op.rules(m)[1]
     return [(x, node._stored(x, rule(*args))) for x, rule in zip(inputs, rules) if x._op is not CONST]
+
+
+def _probe(node: Value) -> list[float]:
+    """The local derivatives a hand-written `_backward` applies: its inputs' grad changes when it runs with
+    node.grad = 1 and their grads at 0 (a closure is linear in node.grad). Every grad is put back after."""
+    inputs = node.inputs
+    saved = [(x, x.grad) for x in (node, *inputs)]
+    try:
+        node.grad = 1.0
+        for x in inputs:
+            x.grad = 0.0
+        node._backward()  # type: ignore[attr-defined]
+        found = [x.grad for x in inputs]
+    finally:
+        for x, g in reversed(saved):
+            x.grad = g
+    if len(inputs) == 2 and inputs[0] is inputs[1]:  # the same input twice: its total, counted once
+        found[1] = 0.0
+    return found
 
 
 def apply_chain_rule(node: Value) -> None:
@@ -58,29 +88,29 @@ def backward(root: Value, grad: Any = 1.0, create_graph: bool = False) -> None:
     raises GraphCycleError; the eager pass may have added part of its gradients to leaves by then,
     so call `zero_grad()` before trying again (the checked paths change nothing).
     """
-    seed = start_grad(root, grad, create_graph)
-    create_graph = create_graph or isinstance(seed, Value)
+    start = start_grad(root, grad, create_graph)
+    create_graph = create_graph or isinstance(start, Node)
     if root._a is None and root._op is CONST:
         return
-    if root._a is not None and not create_graph and not mode.anomaly:
-        _backward_floats(root, seed)
+    if root._a is not None and not create_graph and not modes.anomaly:
+        _backward_floats(root, start)
         return
-    grads = propagate(backward_order(root), root, seed, ValueMath if create_graph else FloatMath, into_leaves=True)
+    grads = propagate(backward_order(root), root, start, ValueMath if create_graph else FloatMath, into_leaves=True)
     for node, g in grads.items():
         node.grad = _as_value(g) if create_graph else g
 
 
 def start_grad(root: Value, grad: Any = 1.0, create_graph: bool = False) -> Any:
     """The gradient a backward pass seeds `root` with: `grad` checked, for a Batch one per sample."""
-    if root.__class__ is _batch.Batch:
-        return _batch.seed(root, grad, create_graph)
-    seed = grad if isinstance(grad, Value) else _scalar(grad)
-    if seed is None:
+    if isinstance(root, BatchNode):
+        return seed(root, grad, create_graph)
+    start = grad if isinstance(grad, Node) else real(grad)
+    if start is None:
         raise TypeError(f"backward: grad must be a number, got {type(grad).__name__}: {grad!r}")
-    return seed
+    return start
 
 
-def _backward_floats(root: Value, seed: float) -> None:
+def _backward_floats(root: Value, start: float) -> None:
     """The hot path: pass 2 of the traversal fused with the chain rule on the stored derivatives.
 
     Same stack discipline as `backward_order` (inputs pushed a then b once their users are done),
@@ -88,17 +118,25 @@ def _backward_floats(root: Value, seed: float) -> None:
     """
     try:
         found = count_users(root, reset_grads=True)
-        root.grad = seed
+        root.grad = start
         stack = [root]
         pop, push = stack.pop, stack.append
         done = 0
         while stack:
             v = pop()
             done += 1
-            g, a, b = v.grad, v._a, v._b
+            g, a, b, da = v.grad, v._a, v._b, v._da
+            if da is None:  # a node made by hand: its `_backward` closure adds to its inputs' grads
+                v._backward()  # type: ignore[attr-defined]
+                for x in (a, b):
+                    if x is not None and x._a is not None:
+                        x._pending -= 1
+                        if not x._pending:
+                            push(x)
+                continue
             if b is None:
                 if a._op is not CONST:  # (made constant after use: requires_grad = False)
-                    a.grad += v._da * g
+                    a.grad += da * g
                 if a._a is not None:
                     n = a._pending - 1
                     a._pending = n
@@ -106,7 +144,7 @@ def _backward_floats(root: Value, seed: float) -> None:
                         push(a)
                 continue
             if a._op is not CONST:
-                a.grad += v._da * g
+                a.grad += da * g
                 if a._a is not None:
                     n = a._pending - 1
                     a._pending = n
@@ -134,7 +172,7 @@ def propagate(order: list[Value], root: Value, seed: Any, m: Any = FloatMath,
     the eager pass, so `backward()` gives the same bits on either path.
     """
     grads: dict[Value, Any] = {root: _start(root, seed) if into_leaves and root._a is None else seed}
-    check = mode.anomaly
+    check = modes.anomaly
     for v in order:
         g = grads[v]
         for x, local in local_derivatives(v, m):
@@ -164,7 +202,7 @@ def _data(x: Any) -> Any:
 
 def _show(x: Any) -> str:
     """A number for a message: a batch as its summary, never in full."""
-    if isinstance(x, _batch.Summed):
+    if isinstance(x, SummedOverSamples):
         return f"{_show(x.d)} (summed over the samples)"
     x = _data(x)
     return summary(x) if isinstance(x, np.ndarray) else repr(x)
@@ -188,11 +226,11 @@ def gradients(root: Value, wrt: Iterable[Value], create_graph: bool = False) -> 
     for x in wrt:
         g = grads.get(x)
         if g is None or x._op is CONST:
-            g = np.zeros(x.data.shape) if isinstance(x, _batch.Batch) else 0.0
+            g = np.zeros(x.data.shape) if isinstance(x, BatchNode) else 0.0
         result.append(_as_value(g) if create_graph else g)
     return result
 
 
 def _as_value(g: Any) -> Value:
     """A create_graph gradient as a Value: a constant where it came out a plain number or array."""
-    return g if isinstance(g, Value) else Value(g, requires_grad=False)
+    return g if isinstance(g, Node) else constant(g)

@@ -1,98 +1,157 @@
-"""The operator methods of Value and Batch, compiled from the op table: one template, every op.
+"""Writes Value's and Batch's operator methods from the op table: `python -m autograd.core.codegen`.
 
-Each method inlines its op's value and derivative expressions (so the hot path makes no call per
-op beyond the method itself and the math it does) and falls back to a `_link` function for the
-slow cases: no_grad, constant inputs, anomaly checks. A `Flavor` says what differs between the
-classes: the math namespace the expressions run in (floats for Value, numpy arrays for Batch),
-how the other operand is lifted, the class of each op's result, and, for Batch, how the local
-derivative of a scalar input is stored (wrapped, so that backward sums it over the samples).
+Like PyTorch's code generated from derivatives.yaml, the output is checked in (autograd/core/
+value.py and batch.py), so every operator is real source: `inspect.getsource(Value.__mul__)`
+shows it and a traceback points at its line. Each method is `node.apply(op, self, other)`
+specialised to one op, with the op's value and local derivative expressions written inline:
+the hot path makes no call beyond the method itself and the math the expressions do.
+`--check` exits 1 if the files are stale (a test runs it); edit the table or the templates
+below, never the generated files.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+import ast
+import sys
+import textwrap
+from pathlib import Path
+from typing import NamedTuple
 
-from . import mode
-from .errors import op_error
-from .ops import CONST, OPS, REDUCTIONS, Op, namespace
+from . import templates as headers
+from .builtin_ops import __name__ as _table_module
+from .define import describe
+from .op import OPS, Op
 
-_TEMPLATE = """
-def _method(self{params}):{lift}
-    {unpack}
-    a = A.data{load_b}
-    try:
-        out = {value}
-    except _ERRORS as error:
-        raise op_error(op, error, {inputs}) from None
-    node = _new({result})
-    node.data = out
-    node.grad = UNREACHED
-    node._pending = 0
-    node._scope = mode.scope_path
-    if mode.fast and {needs_grad}:
-        node._op = op
-        node._a = A
-        node._b = {B}
-        node._da = {d0}{store_db}
-        return node
-    return _link(node, op, A, {B})
-"""
-_UNARY = {"params": "", "lift": "", "unpack": "A = self", "load_b": "", "inputs": "(A,)",
-          "needs_grad": "A._op is not CONST", "B": "None"}
-_BINARY = {"params": ", other", "unpack": "A, B = self, other", "load_b": "\n    b = B.data", "inputs": "(A, B)",
-           "needs_grad": "(A._op is not CONST or B._op is not CONST)", "B": "B"}
+HERE = Path(__file__).resolve().parent
 
 
-class Flavor(NamedTuple):
-    """What one class's compiled methods differ in (see the module docstring)."""
+class Kind(NamedTuple):
+    """What the methods of one node class differ in."""
 
-    name: str  # the class, as the generated code names it
-    math: type  # the namespace the op table's expressions are evaluated in
-    lift: str  # code that turns `other` into an operand (or returns NotImplemented); {A}, {B} = the order
-    scope: dict[str, Any]  # the names the generated code uses besides the namespace
-    reduces: bool = False  # the REDUCTIONS ops give a scalar Value (else the op's result is of this class)
-    wrap: str = ""  # how the derivative {d} of `other` ({X}) is stored when `other` may be a scalar Value
-    literals: dict[str, str] = {}  # derivative expressions stored as another object for an input of this class
+    cls: str  # the class the methods are written into
+    math: str  # the math namespace the rules' helpers come from
+    operand: str  # the annotation of `other`
+    lift: str  # code that turns `other` into a node or returns NotImplemented ({A}, {B}: the inputs in order)
+    scalar_result: bool = False  # a reduction's result is a scalar Value (else the op's result is of this class)
+    wrap: str = ""  # how the derivative of `other` is stored when it may be a scalar node ({own}, {raw}, {X})
+    literals: tuple[tuple[str, str], ...] = ()  # derivative expressions stored as another object for own-class inputs
 
 
-def source(op: Op, flavor: Flavor, reflected: bool = False) -> str:
-    """The method's Python source: the template with the op's value and derivative expressions inlined."""
-    own = [flavor.literals.get(d, d) for d in op.derivatives]  # for an input of the flavor's class
-    d0 = own[0]
-    d1 = own[1] if op.arity == 2 else ""
-    if op.arity == 2 and flavor.wrap:  # the operand that may be a scalar Value is `other`: A if reflected, else B
-        if reflected:
-            d0 = flavor.wrap.format(own=d0, d=op.derivatives[0], X="A")
-        else:
-            d1 = flavor.wrap.format(own=d1, d=op.derivatives[1], X="B")
-    parts = dict(_UNARY if op.arity == 1 else _BINARY, value=op.value, d0=d0,
-                 store_db=f"\n        node._db = {d1}" if op.arity == 2 else "",
-                 result="Value" if flavor.reduces and op in REDUCTIONS else flavor.name)
-    if op.arity == 2:
-        parts["lift"] = flavor.lift.format(A="other" if reflected else "self", B="self" if reflected else "other")
+SCALAR = Kind("Value", "FloatMath", "Value | float", """
+        if other.__class__ is not Value:
+            other = scalar_constant(other)  # a number becomes a constant Value
+            if other is None:
+                return NotImplemented""")
+BATCH = Kind("Batch", "ArrayMath", "Node | float | np.ndarray", """
+        if other.__class__ is not Batch:
+            if other.__class__ is not Value:
+                other = operand(other, self, {OP})  # a number or an array becomes a constant
+                if other is None:
+                    return NotImplemented
+        elif other.data.size != self.data.size:
+            raise mismatch({OP}, {A}, {B})""", scalar_result=True,
+             wrap="{own} if {X}.__class__ is Batch else summed({raw})", literals=(("1.0", "ONE"),))
+
+METHOD = '''
+    def {method}(self{params}) -> {result}:
+        """{doc}"""{lift}
+        a = {A}.data{load_b}
+        try:
+            out = {value}
+        except ARITHMETIC_ERRORS as error:
+            raise op_error({OP}, error, {inputs}) from None
+        node = _new({result})
+        node.data = out
+        node.grad = UNREACHED
+        node._pending = 0
+        node._scope = modes.scope_path
+        if modes.plain_recording and {needs_grad}:
+            node._op = {OP}
+            node._a = {A}
+            node._b = {B}
+            try:
+                node._da = {d0}{store_db}
+            except ARITHMETIC_ERRORS as error:
+                raise op_error({OP}, error, {inputs}, "its derivative") from None
+            return node
+        return link(node, {OP}, {A}, {B})
+'''
+
+
+def method_source(op: Op, kind: Kind, reflected: bool = False) -> str:
+    """One method: the template with the op's value and derivative expressions inlined."""
+    A, B = ("other", "self") if reflected else ("self", "other")
+    own = [dict(kind.literals).get(d, d) for d in op.derivatives]  # for an input of the kind's own class
+    d = list(own)
+    if op.arity == 2 and kind.wrap:  # `other` may be a scalar node: its derivative is stored summed
+        i = 0 if reflected else 1
+        d[i] = kind.wrap.format(own=own[i], raw=op.derivatives[i], X="other")
+    result = "Value" if kind.scalar_result and op.reduces else kind.cls
+    doc = "\n".join(f"        {line}" if line else "" for line in describe(op).splitlines()).lstrip()
     if reflected:
-        parts["unpack"] = "B, A = self, other"
-    return _TEMPLATE.format(**parts)
+        doc = doc.replace("\n", f"\n\n        (the reflected form: {A} is a, {B} is b)", 1)
+    doc += "\n        "
+    name = _reflected(op) if reflected else op.method
+    OP = op.name.upper()
+    binary = op.arity == 2
+    return METHOD.format(
+        method=name, params=f", other: {kind.operand}" if binary else "", result=result, doc=doc, OP=OP,
+        lift=kind.lift.format(OP=OP, A=A, B=B) if binary else "", A=A, B=B if binary else "None",
+        load_b=f"\n        b = {B}.data" if binary else "", value=op.value,
+        inputs=f"({A}, {B})" if binary else f"({A},)",
+        needs_grad=f"({A}._op is not CONST or {B}._op is not CONST)" if binary else f"{A}._op is not CONST",
+        d0=d[0],
+        store_db=f"\n                node._db = {d[1]}" if binary else "")
 
 
-def _compile(op: Op, method: str, flavor: Flavor, reflected: bool = False):
-    scope = namespace(flavor.math) | flavor.scope | {"op_error": op_error, "mode": mode, "CONST": CONST, "op": op}
-    exec(source(op, flavor, reflected), scope)
-    function = scope["_method"]
-    function.__name__, function.__qualname__ = method, f"{flavor.name}.{method}"
-    function.__doc__ = f"{op.name}({', '.join(op.inputs)}) = {op.value}; " + "; ".join(op.formulas)
-    return function
+def _reflected(op: Op) -> str:
+    method = op.method
+    return "__r" + method[2:] if method.startswith("__") else "_r" + method.lstrip("_")
 
 
-_METHODS = {"add": "__add__", "sub": "__sub__", "mul": "__mul__", "div": "__truediv__", "pow": "__pow__",
-            "neg": "__neg__", "abs": "__abs__", "leaky_relu": "_leaky_relu"}
+def helpers(kind_ops: list[Op]) -> list[str]:
+    """The math helpers the rules call, sorted: bound at module level to the names the rules use."""
+    names = set()
+    for op in kind_ops:
+        for rule in (op.value, *op.derivatives):
+            names |= {n.id for n in ast.walk(ast.parse(rule, mode="eval")) if isinstance(n, ast.Name)}
+    return sorted(names - {"a", "b", "out"})
 
 
-def install(cls: type, flavor: Flavor) -> None:
-    """Give `cls` one method per op (and the reflected form of each binary operator)."""
-    for op in OPS.values():
-        name = _METHODS.get(op.name, op.name)
-        setattr(cls, name, _compile(op, name, flavor))
-        if op.arity == 2:  # __radd__..., and _rleaky_relu for a scalar with a batch slope
-            reflected = name.replace("__", "__r", 1) if name.startswith("__") else name.replace("_", "_r", 1)
-            setattr(cls, reflected, _compile(op, reflected, flavor, reflected=True))
+def module_source(kind: Kind, header: str) -> str:
+    """A whole generated module: the header (imports and the hand-written head of the class), then a
+    method per op, and the reflected form of each binary op."""
+    ops = list(OPS.values())
+    used = helpers(ops)
+    lines = [header.rstrip("\n")]
+    for op in ops:
+        lines.append(method_source(op, kind).rstrip("\n"))
+        if op.arity == 2:
+            lines.append(method_source(op, kind, reflected=True).rstrip("\n"))
+    body = "\n".join(lines) + "\n"
+    binding = "\n".join(f"{name} = {kind.math}.{name}" for name in used)
+    op_names = textwrap.fill(", ".join(op.name.upper() for op in ops), 110, initial_indent="    ",
+                             subsequent_indent="    ")
+    return body.replace("{HELPERS}", binding).replace("{OPS}", f"(\n{op_names},\n)")
+
+
+def outputs() -> dict[Path, str]:
+    """The generated files and their text."""
+    return {HERE / "value.py": module_source(SCALAR, headers.VALUE),
+            HERE / "batch.py": module_source(BATCH, headers.BATCH)}
+
+
+def main(argv: list[str]) -> int:
+    stale = [path for path, text in outputs().items() if not path.exists() or path.read_text() != text]
+    if "--check" in argv:
+        for path in stale:
+            print(f"{path} is stale: run `python -m autograd.core.codegen` (the table is {_table_module})")
+        return 1 if stale else 0
+    for path, text in outputs().items():
+        path.write_text(text)
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .arraymath import summary
+from .arraymath import finite, summary, where_bad
 
 
 class AnomalyError(FloatingPointError):
@@ -33,7 +33,15 @@ def describe(v: Any) -> str:
     return text
 
 
-def op_error(op: Any, error: Exception, inputs: tuple) -> Exception:
-    """The same kind of exception, with a message that starts with the op and its inputs."""
+def op_error(op: Any, error: Exception, inputs: tuple[Any, ...], part: str = "") -> Exception:
+    """The same kind of exception, with a message that starts with the op and its inputs (and `part`, such
+    as "its derivative", when the error came from a rule other than the value)."""
     args = ", ".join(describe(x) for x in inputs)
-    return type(error)(f"{op.name}({args}): {error}")
+    where = f" {part}" if part else ""
+    return type(error)(f"{op.name}({args}){where}: {error}")
+
+
+def check_finite(op: Any, inputs: tuple[Any, ...], out: Any) -> None:
+    """detect_anomaly's forward check: raise AnomalyError if `out` (a float or an array) has a NaN or inf."""
+    if not finite(out):
+        raise AnomalyError(f"{op.name}({', '.join(map(describe, inputs))}) gave {where_bad(out)} (forward pass)")

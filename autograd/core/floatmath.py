@@ -1,6 +1,6 @@
 """Scalar math for the op table: the float namespace that rules are evaluated in.
 
-Every rule in `autograd.ops` is written once against a namespace `m` (``m.exp(a)``,
+Every rule in `autograd.core.builtin_ops` is written once against a namespace `m` (``m.exp(a)``,
 ``m.step(a)``...). This module is the float namespace: the eager engine evaluates values and
 local derivatives with it. Forward functions check their domain and raise the precise Python
 error (ValueError, ZeroDivisionError, OverflowError); the Value method adds the op's name and
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-_EXP_MAX = 709.782712893384  # math.log(sys.float_info.max)
+EXP_MAX = 709.782712893384  # math.log(sys.float_info.max)
 
 
 class FloatMath:
@@ -20,7 +20,7 @@ class FloatMath:
 
     @staticmethod
     def exp(x: float) -> float:
-        if x > _EXP_MAX:
+        if x > EXP_MAX:
             raise OverflowError(f"exp({x!r}) is larger than the largest float (inputs up to ~709.78 work)")
         return math.exp(x)
 

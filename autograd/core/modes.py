@@ -1,31 +1,33 @@
 """Global recording state, read by every op on the hot path with a single attribute check.
 
 `no_grad` turns recording off (results are constants, nothing is linked); `detect_anomaly`
-turns on NaN/inf checks. `fast` is true only when neither applies, so an op pays one module
-attribute load for both features.
+turns on NaN/inf checks. `plain_recording` is true only when neither applies, so an op pays one
+module attribute load for both features, and takes its slow path (`node.link`) otherwise.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 recording: bool = True  # ops link their results into the graph
 anomaly: bool = False  # ops and backward check for NaN/inf
-fast: bool = True  # recording and not anomaly: the only flag the hot path reads
-scope_path: tuple = ()  # the Module calls (outermost first) that new nodes are made in, for drawing
+plain_recording: bool = True  # recording and not anomaly: the only flag the hot path reads
+scope_path: tuple[Any, ...] = ()  # the Module calls (outermost first) that new nodes are made in, for drawing
 
 
 def set_flags(*, recording: bool | None = None, anomaly: bool | None = None) -> tuple[bool, bool]:
     """Change the switches (process-wide, not per thread); return the previous (recording, anomaly)."""
-    global fast
+    global plain_recording
     previous = (globals()["recording"], globals()["anomaly"])
     if recording is not None:
         globals()["recording"] = recording
     if anomaly is not None:
         globals()["anomaly"] = anomaly
-    fast = globals()["recording"] and not globals()["anomaly"]
+    plain_recording = globals()["recording"] and not globals()["anomaly"]
     return previous
 
 
@@ -44,13 +46,13 @@ class _Switch:
         recording, anomaly = self._saved.pop()
         set_flags(recording=recording, anomaly=anomaly)
 
-    def __call__(self, func: Callable) -> Callable:
+    def __call__(self, func: _F) -> _F:
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             with self:
                 return func(*args, **kwargs)
 
-        return wrapper
+        return wrapper  # type: ignore[return-value]
 
 
 class no_grad(_Switch):

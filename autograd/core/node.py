@@ -1,30 +1,31 @@
-"""Value: one scalar in the computation graph. Its operators are compiled from the op table.
+"""Node: what one value in the computation graph keeps, and how an op links a new node into the graph.
 
 A node keeps, in slots, its value (`data`), gradient (`grad`), op, at most two inputs (`_a`,
 `_b`), their local derivatives (`_da`, `_db`, computed in the forward pass) and the Module calls
 it was made in (`_scope`, for drawing). No tuple, set or closure per node: a node is small,
 allocation is cheap, the backward loop makes no call per node, and a graph holds no reference
-cycles, so reference counting frees it the moment it is dropped.
+cycles, so reference counting frees it the moment it is dropped. A `__dict__` is made only for
+a node that is given attributes of its own (`v.m = 0.0`, as optimizers written for micrograd do).
 
-`Value(np.array([...]))` (a 1-D float array) gives a `Batch` (autograd/batch.py): the same kind
-of node, with one entry per sample in `data`, so one graph evaluates a whole batch.
+`Value` (a scalar) and `Batch` (one entry per sample) are the two kinds of node; their operator
+methods are generated from the op table (autograd/core/value.py and batch.py). `apply` here is
+the same thing written once for every op: the reference those methods are specialised from,
+and the method of every op a user defines.
 """
 
 from __future__ import annotations
 
 import numbers
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from . import mode
-from .arraymath import finite, where_bad
-from .errors import AnomalyError, describe
-from .numerics import FloatMath
-from .ops import CONST, LEAF, Op, lookup
+from . import modes
+from .errors import check_finite, op_error
+from .op import CONST, LEAF, Op, custom, lookup
 
 _new = object.__new__
-_ERRORS = (ArithmeticError, ValueError)
+ARITHMETIC_ERRORS = (ArithmeticError, ValueError)
 
 
 class Unreached(float):
@@ -36,7 +37,7 @@ class Unreached(float):
 UNREACHED = Unreached(0.0)
 
 
-def _scalar(x: Any) -> float | None:
+def real(x: Any) -> float | None:
     """x as a float if it is a real number (int, float, bool, numpy scalar or 0-d array), else None."""
     kind = type(x)
     if kind is float or kind is int or kind is bool:  # the common cases, before any ABC check
@@ -48,65 +49,45 @@ def _scalar(x: Any) -> float | None:
     return None
 
 
-def _constant(x: Any) -> Value | None:
-    data = _scalar(x)
-    return None if data is None else _leaf(data, CONST)
+class Node:
+    """The graph structure shared by Value and Batch; see the module docstring."""
 
+    __slots__ = ("data", "grad", "_label", "_op", "_a", "_b", "_da", "_db", "_pending", "_scope",
+                 "__weakref__", "__dict__")
+    __array_ufunc__ = None  # numpy on the left of an operator defers to the node's reflected method
+    kinds: ClassVar[dict[str, type[Node]]] = {}  # "scalar" -> Value, "batch" -> Batch (see __init_subclass__)
 
-def _leaf(data: float, op: Op) -> Value:
-    out = _new(Value)
-    out.data, out.grad, out._op = data, UNREACHED, op
-    out._a = out._b = out._da = out._db = None
-    out._pending, out._scope = 0, mode.scope_path
-    return out
+    data: Any
+    grad: Any
+    _op: Op
+    _a: Node | None
+    _b: Node | None
+    _scope: tuple[Any, ...]
 
+    def __init_subclass__(cls, kind: str = "", **kwargs: Any) -> None:
+        """`class Value(Node, kind="scalar")` registers the class that leaves of that kind are made of."""
+        super().__init_subclass__(**kwargs)
+        if kind:
+            Node.kinds[kind] = cls
 
-def _link(out: Value, op: Op, a: Value, b: Value | None, m: type = FloatMath) -> Value:
-    """The slow path of every op (Value's, and Batch's with `m` = numpy's namespace): no_grad, constant
-    inputs, anomaly checks (see `mode`)."""
-    inputs = (a,) if b is None else (a, b)
-    if mode.recording and any(x._op is not CONST for x in inputs):
-        out._op, out._a, out._b = op, a, b
-        args = [x.data for x in inputs] + [out.data]
-        locals_ = [out._stored(x, rule(*args)) for x, rule in zip(inputs, op.rules(m)[1])]
-        out._da, out._db = (locals_ + [None])[:2]
-    else:
-        out._op, out._a, out._b, out._da, out._db = CONST, None, None, None, None
-    if mode.anomaly and not finite(out.data):
-        raise AnomalyError(f"{op.name}({', '.join(map(describe, inputs))}) gave {where_bad(out.data)} (forward pass)")
-    return out
-
-
-class Value:
-    """A scalar that remembers how it was computed, so `backward()` can apply the chain rule.
-
-    `Value(data, _children=(), _op='', label='')` is micrograd's signature; `requires_grad=False`
-    makes a constant, which never receives a gradient (numbers in expressions become constants).
-    A 1-D float64 array as `data` makes a `Batch`: one entry per sample.
-    """
-
-    __slots__ = ("data", "grad", "_label", "_op", "_a", "_b", "_da", "_db", "_pending", "_scope", "__weakref__")
-    __array_ufunc__ = None  # numpy on the left of an operator defers to Value's reflected method
-
-    def __init__(self, data: Any, _children: tuple = (), _op: str = "", label: str = "",
+    def __init__(self, data: Any, _children: tuple[Any, ...] = (), _op: str = "", label: str = "",
                  requires_grad: bool = True) -> None:
-        value = _scalar(data)
+        value = real(data)
         if value is None:
-            if isinstance(data, np.ndarray) and data.ndim and type(self) is Value:  # a batch: one entry per sample
-                self.__class__ = _batch.Batch  # the same slots, so a Value becomes a Batch in place
-                _batch.Batch.__init__(self, data, _children, _op, label, requires_grad)
+            if isinstance(data, np.ndarray) and data.ndim and type(self) is Node.kinds["scalar"]:
+                batch = Node.kinds["batch"]  # a batch, one entry per sample: a Value becomes a Batch in place
+                self.__class__ = batch  # (the same slots)
+                batch.__init__(self, data, _children, _op, label, requires_grad)
                 return
             raise TypeError(f"Value needs a real number (int, float, bool or numpy scalar) or, for a batch, a 1-D "
                             f"float64 numpy array; got {type(data).__name__}: {data!r}")
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
-        self.data, self.grad, self._label, self._pending, self._scope = value, UNREACHED, label, 0, mode.scope_path
+        self.data, self.grad, self._label, self._pending, self._scope = value, UNREACHED, label, 0, modes.scope_path
         self._a = self._b = self._da = self._db = None
         self._op = LEAF if requires_grad else CONST
-        if _children:
-            inputs = [c if isinstance(c, Value) else _constant(c) for c in _children]
-            op = lookup(_op, len(inputs))
-            _link(self, op, inputs[0], inputs[1] if len(inputs) == 2 else None)
+        if _children or _op:
+            _made_by_hand(self, tuple(_children), _op)
 
     @property
     def label(self) -> str:
@@ -123,12 +104,23 @@ class Value:
         self._label = name
 
     @property
-    def _prev(self) -> tuple[Value, ...]:
-        """The inputs in order (micrograd's name; a tuple here, so `a*a` lists `a` twice)."""
+    def op(self) -> Op:
+        """The op that computed this node (an `Op`, a str such as '*' or 'tanh'); '' for a leaf."""
+        return self._op
+
+    @property
+    def inputs(self) -> tuple[Node, ...]:
+        """The inputs in order (a tuple, so `a*a` lists `a` twice); () for a leaf."""
         return () if self._a is None else (self._a,) if self._b is None else (self._a, self._b)
 
     @property
+    def _prev(self) -> tuple[Node, ...]:
+        """micrograd's name for `inputs`."""
+        return self.inputs
+
+    @property
     def requires_grad(self) -> bool:
+        """False for a constant (a number in an expression, or made with requires_grad=False)."""
         return self._op is not CONST
 
     @requires_grad.setter
@@ -139,58 +131,127 @@ class Value:
 
     @property
     def is_leaf(self) -> bool:
+        """True for a node no op computed (a variable or a constant)."""
         return self._a is None
+
+    @property
+    def is_constant(self) -> bool:
+        return self._op is CONST
+
+    @property
+    def has_custom_backward(self) -> bool:
+        """True for a node whose derivative is a hand-written `_backward` closure, not an op-table rule."""
+        return self._a is not None and self._da is None
+
+    @property
+    def scope(self) -> tuple[Any, ...]:
+        """The Module calls this node was made in, outermost first (for drawing one box per layer)."""
+        return self._scope
+
+    @scope.setter
+    def scope(self, owners: tuple[Any, ...]) -> None:
+        self._scope = tuple(owners)
 
     def item(self) -> float:
         return self.data
 
-    def detach(self) -> Value:
+    def detach(self) -> Node:
         """A constant with the same data: gradients stop here."""
-        return Value(self.data, label=self.label, requires_grad=False)
+        return type(self)(self.data, label=self.label, requires_grad=False)
+
+    def __pos__(self) -> Node:
+        return self
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         op = f", op={self._op.name!r}" if self._op.name else ", constant" if self._op is CONST else ""
-        return f"Value(data={self.data!r}, grad={self.grad!r}{label}{op})"
+        return f"{type(self).__name__}(data={self.data!r}, grad={self.grad!r}{label}{op})"
 
-    def backward(self, grad: float = 1.0, create_graph: bool = False) -> None:
-        """Fill in `grad` on every node this Value depends on (leaves accumulate; see engine.backward)."""
-        _engine.backward(self, grad, create_graph=create_graph)
-
-    def zero_grad(self) -> None:
-        """Reset the grad of this Value and of every node it was computed from."""
-        _engine.zero_grad(self)
-
-    def _stored(self, x: Value, d: Any) -> Any:
-        """How this node keeps its local derivative `d` for input `x` (a Batch sums a scalar's)."""
+    def _stored(self, x: Node, d: Any) -> Any:
+        """How this node keeps its local derivative `d` for input `x` (a Batch sums a scalar input's)."""
         return d
 
-    def _backward(self) -> None:
-        """micrograd's per-node step: add this node's chain-rule terms to its inputs' grads."""
-        _engine.apply_chain_rule(self)
 
-    def __pos__(self) -> Value:
-        return self
-
-    def leaky_relu(self, slope: float | Value = 0.01) -> Value:
-        """a if a > 0 else slope * a. A Value slope is learnable (PReLU); a number is a constant."""
-        out = self._leaky_relu(slope)
-        if out is NotImplemented and isinstance(slope, Value):  # a batch of slopes: the batch's method
-            out = slope._rleaky_relu(self)
-        if out is NotImplemented:
-            raise TypeError(f"leaky_relu: slope must be a number or a Value, got {type(slope).__name__}: {slope!r}")
-        return out
+def leaf(cls: type, data: Any, op: Op) -> Any:
+    """A new leaf of class `cls` (a variable if `op` is LEAF, a constant if CONST), made without __init__."""
+    out = _new(cls)
+    out.data, out.grad, out._op = data, UNREACHED, op
+    out._a = out._b = out._da = out._db = None
+    out._pending, out._scope = 0, modes.scope_path
+    return out
 
 
-from .methods import Flavor, install  # noqa: E402  (the methods are compiled for Value itself)
+def scalar_constant(x: Any) -> Any:
+    """A number as a constant Value (None if x is not a real number): how `w * 2` lifts the 2."""
+    data = real(x)
+    return None if data is None else leaf(Node.kinds["scalar"], data, CONST)
 
-_LIFT = """
-    if other.__class__ is not Value:
-        other = _constant(other)
-        if other is None:
-            return NotImplemented"""
-install(Value, Flavor("Value", FloatMath, _LIFT, {"Value": Value, "_new": _new, "_constant": _constant, "_link": _link,
-                                                  "_ERRORS": _ERRORS, "UNREACHED": UNREACHED}))
 
-from . import batch as _batch  # noqa: E402  (Batch is a Value)
-from . import engine as _engine  # noqa: E402  (engine imports Value and its methods)
+def constant(x: Any) -> Any:
+    """A number as a constant Value, a 1-D float array as a constant Batch; None if x is neither."""
+    if isinstance(x, np.ndarray) and x.ndim:
+        return Node.kinds["batch"](x, requires_grad=False)
+    return scalar_constant(x)
+
+
+def link(out: Node, op: Op, a: Node, b: Node | None) -> Node:
+    """The slow path of every op: record `out = op(a, b)` with its local derivatives from the op table, in
+    the math of out's class; or make `out` a constant in no_grad mode or when no input takes a gradient.
+    In anomaly mode a NaN or inf value raises AnomalyError naming the op."""
+    inputs = (a,) if b is None else (a, b)
+    if modes.recording and any(x._op is not CONST for x in inputs):
+        out._op, out._a, out._b = op, a, b
+        args = [x.data for x in inputs] + [out.data]
+        rules = op.rules(math_of(inputs))[1]
+        try:
+            local = [out._stored(x, rule(*args)) for x, rule in zip(inputs, rules)]
+        except ARITHMETIC_ERRORS as error:
+            raise op_error(op, error, inputs, "its derivative") from None
+        out._da, out._db = (local + [None])[:2]
+    else:
+        out._op, out._a, out._b, out._da, out._db = CONST, None, None, None, None
+    if modes.anomaly:
+        check_finite(op, inputs, out.data)
+    return out
+
+
+def math_of(inputs: Any) -> type:
+    """The math namespace an op on these inputs runs in: numpy's if any input is a Batch, else floats'."""
+    batch = Node.kinds["batch"]
+    return batch.math if any(x.__class__ is batch for x in inputs) else Node.kinds["scalar"].math
+
+
+def apply(op: Op, *operands: Any) -> Any:
+    """op(*operands) as a new node: numbers become constants, and if any operand is a Batch the op runs
+    on every sample (numpy), giving a Batch (a scalar Value for a reduction such as sum)."""
+    batch = Node.kinds["batch"]
+    batched = any(isinstance(x, batch) for x in operands)
+    inputs = [x if isinstance(x, Node) else constant(x) for x in operands]
+    for x, given in zip(inputs, operands):
+        if x is None:
+            raise TypeError(f"{op.name}: takes Values and numbers, got {type(given).__name__}: {given!r}")
+    if batched:
+        batch.check_lengths(op, inputs)
+    cls = Node.kinds["scalar" if op.reduces or not batched else "batch"]
+    try:
+        out = op.rules(math_of(inputs))[0](*[x.data for x in inputs])
+    except ARITHMETIC_ERRORS as error:
+        raise op_error(op, error, inputs) from None
+    if isinstance(out, np.ndarray) and cls is not batch:
+        out = float(out)
+    return link(leaf(cls, out, CONST), op, inputs[0], inputs[1] if len(inputs) == 2 else None)
+
+
+def _made_by_hand(node: Node, children: tuple[Any, ...], name: str) -> None:
+    """micrograd's `Value(data, (a, b), '+')`: link `node` to its children by the table's op of that name,
+    or, for a name the table does not know, as a custom node whose `_backward` the caller sets next."""
+    inputs = [c if isinstance(c, Node) else constant(c) for c in children]
+    if None in inputs or not 1 <= len(inputs) <= 2:
+        raise TypeError(f"Value(..., _children={children!r}, _op={name!r}): a node has one or two inputs, each a "
+                        f"Value or a number")
+    op = lookup(name, len(inputs))
+    a, b = inputs[0], inputs[1] if len(inputs) == 2 else None
+    if op is not None and op is not LEAF:
+        link(node, op, a, b)
+        return
+    node._op, node._a, node._b = custom(name or "custom"), a, b  # _da stays None: the mark of a custom node

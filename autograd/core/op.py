@@ -1,19 +1,21 @@
-"""The op table: every primitive declared once, with its value and local derivatives.
+"""Op: one primitive of the op table, and the table itself (`OPS`).
 
-Each rule is a Python expression in the op's inputs `a` (and `b`) and its output `out`, calling
-only arithmetic and the functions of a math namespace (`exp`, `step`, `ipow`...). The same text
-is compiled for every namespace that needs it: plain floats (`autograd.numerics.FloatMath`, the
-eager engine, also inlined into Value's operators), numpy arrays (`autograd.arraymath.ArrayMath`,
-inlined into Batch's operators: batch mode), Values (`autograd.valuemath.ValueMath`, for
-`create_graph=True`), and is shown to people as the formula (graph labels, Stepper, explain).
+An op is declared once, by `define_op` (autograd/core/define.py), with its value and one local
+derivative per input written as Python expressions in the inputs `a` (and `b`) and the output
+`out`, calling only arithmetic and the helpers of a math namespace (`exp`, `step`, `ipow`...).
+The same text is evaluated for floats (`FloatMath`: the eager engine), numpy arrays (`ArrayMath`:
+batch mode) and Values (`ValueMath`: `create_graph=True`), and shown to people as the formula.
 
 An `Op` is a `str` (its symbol): micrograd code that reads ``node._op`` as a string keeps working.
 """
 
 from __future__ import annotations
 
+import linecache
 from collections.abc import Callable
 from typing import Any
+
+INPUT_NAMES = ("a", "b")
 
 
 class Op(str):
@@ -24,13 +26,17 @@ class Op(str):
     derivatives: tuple[str, ...]
     notation: tuple[str, ...]
     inputs: tuple[str, ...]
+    method: str  # the Value method that applies it ('__mul__', 'tanh', ...), '' for none
+    reduces: bool  # a batch in, one scalar out (sum, mean)
+    custom: bool  # a node made by hand whose `_backward` closure is its derivative (the micrograd lecture's way)
 
     def __new__(cls, symbol: str, name: str, value: str = "", derivatives: tuple[str, ...] = (),
-                notation: tuple[str, ...] = ()) -> Op:
+                notation: tuple[str, ...] = (), method: str = "", reduces: bool = False, custom: bool = False) -> Op:
         op = super().__new__(cls, symbol)
-        op.name, op.value, op.derivatives = name, value, derivatives
-        op.notation = notation or derivatives
-        op.inputs = ("a", "b")[: len(derivatives)]
+        op.name, op.value, op.derivatives = name, value, tuple(derivatives)
+        op.notation = tuple(notation) or op.derivatives
+        op.inputs = INPUT_NAMES[: len(op.derivatives)]
+        op.method, op.reduces, op.custom = method, reduces, custom
         op._compiled = {}
         return op
 
@@ -40,72 +46,63 @@ class Op(str):
 
     @property
     def formulas(self) -> tuple[str, ...]:
-        """'d/da = b' style text, one per input (the textbook form where the rule needs a helper)."""
+        """'d/da = b' style text, one per input (the textbook form where the table gives one)."""
         return tuple(f"d/d{x} = {d}" for x, d in zip(self.inputs, self.notation))
 
-    def rules(self, m: type) -> tuple[Callable, tuple[Callable, ...]]:
-        """(value(a[, b]), (d/da(a[, b], out), ...)) compiled for math namespace `m` (cached)."""
-        if m not in self._compiled:
-            scope = namespace(m)
+    def rules(self, math: type) -> tuple[Callable[..., Any], tuple[Callable[..., Any], ...]]:
+        """(value(a[, b]), (d/da(a[, b], out), ...)) for the math namespace `math` (compiled once, cached).
+
+        Each rule is compiled under a file name such as ``<op cube: d/da>`` whose one line is the
+        rule, so a traceback through a rule shows the rule's text.
+        """
+        if math not in self._compiled:
+            scope = namespace(math)
             args = ", ".join(self.inputs)
-            value = eval(f"lambda {args}: {self.value}", scope)
-            derivatives = tuple(eval(f"lambda {args}, out: {d}", scope) for d in self.derivatives)
-            self._compiled[m] = (value, derivatives)
-        return self._compiled[m]
+            value = _compile(f"lambda {args}: {self.value}", f"<op {self.name}: value>", scope)
+            derivatives = tuple(_compile(f"lambda {args}, out: {d}", f"<op {self.name}: d/d{x}>", scope)
+                                for x, d in zip(self.inputs, self.derivatives))
+            self._compiled[math] = (value, derivatives)
+        return self._compiled[math]
 
     def __repr__(self) -> str:
+        if self.custom:
+            return f"<custom op {self.name!r} (a hand-written _backward)>"
         return f"<op {self.name} {str(self)!r}>" if self.name else "<leaf>"
 
     def __copy__(self) -> Op:  # ops are singletons: copying a Value keeps its op's identity
         return self
 
-    def __deepcopy__(self, memo: dict) -> Op:
+    def __deepcopy__(self, memo: dict[int, Any]) -> Op:
         return self
 
 
-def namespace(m: type) -> dict[str, Any]:
-    """The public functions of a math namespace class, as globals for compiling rules."""
-    return {name: getattr(m, name) for name in dir(m) if not name.startswith("_")}
+def _compile(source: str, filename: str, scope: dict[str, Any]) -> Callable[..., Any]:
+    linecache.cache[filename] = (len(source), None, [source + "\n"], filename)
+    return eval(compile(source, filename, "eval"), scope)
+
+
+def namespace(math: type) -> dict[str, Any]:
+    """The public functions of a math namespace class, as the globals rules are evaluated in."""
+    return {name: getattr(math, name) for name in dir(math) if not name.startswith("_")}
 
 
 # Leaves carry one of these two in `_op`: both are '' like micrograd's leaves, `is` tells them apart.
 LEAF = Op("", "")  # a variable: receives gradients
 CONST = Op("", "")  # a constant (a number lifted into a Value, or requires_grad=False)
 
-TABLE = (
-    Op("+", "add", "a + b", ("1.0", "1.0")),
-    Op("-", "sub", "a - b", ("1.0", "-1.0")),
-    Op("*", "mul", "a * b", ("b", "a")),
-    Op("/", "div", "div(a, b)", ("1.0 / b", "-out / b")),
-    Op("**", "pow", "pow(a, b)", ("power_rule(a, b)", "xlog(out, a)"), ("b * a**(b - 1)", "a**b * log(a)")),
-    # The slope is an input, so a Value slope is learnable (PReLU); a number becomes a constant.
-    Op("leaky_relu", "leaky_relu", "leaky_relu(a, b)", ("step(a) + (1.0 - step(a)) * b", "(1.0 - step(a)) * a")),
-    Op("neg", "neg", "-a", ("-1.0",)),
-    Op("abs", "abs", "abs(a)", ("sign(a)",)),
-    Op("exp", "exp", "exp(a)", ("out",)),
-    Op("log", "log", "log(a)", ("1.0 / a",)),
-    Op("sqrt", "sqrt", "sqrt(a)", ("0.5 * ipow(out, -1.0)",)),
-    Op("tanh", "tanh", "tanh(a)", ("1.0 - out * out",)),
-    Op("sigmoid", "sigmoid", "sigmoid(a)", ("out * (1.0 - out)",)),
-    Op("ReLU", "relu", "relu(a)", ("step(a)",)),
-    Op("softplus", "softplus", "softplus(a)", ("sigmoid(a)",)),
-    Op("sin", "sin", "sin(a)", ("cos(a)",)),
-    Op("cos", "cos", "cos(a)", ("-sin(a)",)),
-    # Reductions: a batch's samples summed or averaged into one scalar (the identity on a scalar).
-    Op("sum", "sum", "total(a)", ("ones(a)",)),
-    Op("mean", "mean", "average(a)", ("ones(a) / count(a)",)),
-)
-
-REDUCTIONS = frozenset(op for op in TABLE if op.name in ("sum", "mean"))  # a batch in, a scalar out
-
-OPS: dict[str, Op] = {op.name: op for op in TABLE}
+OPS: dict[str, Op] = {}  # name -> op, in the order they were defined (filled by define_op)
 
 
-def lookup(name: str, arity: int | None = None) -> Op:
-    """The op called `name` (or with that symbol, such as '+' or 'ReLU'), for micrograd's constructor."""
+def lookup(name: str, arity: int | None = None) -> Op | None:
+    """The op called `name` (or with that symbol, such as '+' or 'ReLU') taking `arity` inputs, or None."""
     if not name:
         return LEAF
-    for op in TABLE:
+    for op in OPS.values():
         if name in (op.name, str(op)) and arity in (None, op.arity):
             return op
-    raise ValueError(f"unknown op {name!r} with {arity} inputs; the op table has: {', '.join(OPS)}")
+    return None
+
+
+def custom(name: str) -> Op:
+    """The op of a node made by hand with an op name the table does not know (micrograd's constructor)."""
+    return Op(name, name, custom=True)

@@ -12,7 +12,9 @@ there, where the walk's extra branches cost more than the stack traffic they sav
 from __future__ import annotations
 
 from .errors import GraphCycleError, describe
-from .value import Value
+from .node import Node
+
+Value = Node  # (in the annotations: Values and Batches alike)
 
 
 def count_users(root: Value, reset_grads: bool = False) -> int:
@@ -103,7 +105,7 @@ def topological_sort(root: Value) -> list[Value]:
             raise_cycle(root)
         state[id(v)] = False
         stack.append((v, True))
-        stack.extend((x, False) for x in reversed(v._prev))
+        stack.extend((x, False) for x in reversed(v.inputs))
     return order
 
 
@@ -115,7 +117,7 @@ def clear_counts(root: Value) -> None:
         if id(v) not in seen:
             seen.add(id(v))
             v._pending = 0
-            stack.extend(v._prev)
+            stack.extend(v.inputs)
 
 
 def raise_cycle(root: Value) -> None:

@@ -1,16 +1,14 @@
-"""Batch: a Value whose data is a column of samples, so one scalar graph evaluates a whole batch.
+"""Batch support: what a node holding one entry per sample does differently from a scalar node.
 
-Each node still means one quantity (one neuron's pre-activation, one loss term), only it carries
-a 1-D float64 array with one entry per sample. `Value(np.array([...]))` makes one. Its operators
-are compiled from the same op table and template as Value's (`autograd.methods`), evaluated with
-numpy (`autograd.arraymath.ArrayMath`); they broadcast over the batch with scalar Values, numbers
-and 1-D float arrays of the same length (constants). `sum()` and `mean()` reduce a batch to a
-scalar Value.
+Each Batch node still means one quantity (one neuron's pre-activation, one loss term), only it
+carries a 1-D float64 array with one entry per sample, so one scalar graph evaluates a whole
+batch. `Batch` itself (autograd/core/batch.py) is generated: its operators come from the same op
+table as Value's, evaluated with numpy (`ArrayMath`). This module holds the hand-written rest.
 
 Backward needs no change to the engine's loop (`a.grad += v._da * g`): a batch input's local
 derivative is an array (or a number), so its grad becomes an array; a *scalar* input's (a weight)
-is stored wrapped in `Summed`, whose product with the node's grad array is the float sum of the
-per-sample contributions, so a weight's grad stays a float: the sum over the batch.
+is stored wrapped in `SummedOverSamples`, whose product with the node's grad array is the float
+sum of the per-sample contributions, so a weight's grad stays a float: the sum over the batch.
 """
 
 from __future__ import annotations
@@ -19,20 +17,20 @@ from typing import Any
 
 import numpy as np
 
-from . import mode
-from .arraymath import ArrayMath, summary
-from .ops import CONST, LEAF, Op
-from .value import _ERRORS, UNREACHED, Value, _constant, _leaf, _new, _scalar
-from .value import _link as _value_link
+from . import modes
+from .arraymath import summary
+from .node import CONST, LEAF, UNREACHED, Node, constant, leaf, real
+from .op import Op
 
 _ndarray, _sum, _float64 = np.ndarray, np.add.reduce, np.float64
+_new = object.__new__
 
 
-class Summed:
+class SummedOverSamples:
     """The local derivative `d` of a batch node with respect to a scalar input, for backward.
 
-    `Summed(d) * g` is sum(d * g) over the samples: the scalar's share of the node's gradient
-    (a float for arrays; a Value, via `.sum()`, for the Values of create_graph).
+    `SummedOverSamples(d) * g` is sum(d * g) over the samples: the scalar's share of the node's
+    gradient (a float for arrays; a Value, via `.sum()`, for the Values of create_graph).
     """
 
     __slots__ = ("d",)
@@ -52,10 +50,17 @@ class Summed:
     __rmul__ = __mul__
 
     def __repr__(self) -> str:
-        return f"Summed({summary(self.d) if isinstance(self.d, _ndarray) else self.d!r})"
+        return f"SummedOverSamples({summary(self.d) if isinstance(self.d, _ndarray) else self.d!r})"
 
 
-class One(float):
+def summed(d: Any) -> SummedOverSamples:
+    """`SummedOverSamples(d)`, made without a call to __init__ (on the hot path of batch ops)."""
+    s = _new(SummedOverSamples)
+    s.d = d
+    return s
+
+
+class UncopiedOne(float):
     """The local derivative 1.0 (of add, sub) as a batch op stores it for a batch input: equal to 1.0 in
     every way, except that `one * g` is g itself rather than a copy (backward adds it, never changes it)."""
 
@@ -67,25 +72,19 @@ class One(float):
     __rmul__ = __mul__
 
 
-ONE = One(1.0)
-
-
-def _summed(d: Any) -> Summed:
-    s = _new(Summed)
-    s.d = d
-    return s
+ONE = UncopiedOne(1.0)
 
 
 def total(x: Any) -> Any:
     """x summed over its samples: a float for an array, a scalar Value for a Batch, x itself otherwise."""
     if x.__class__ is _ndarray:
         return float(x.sum())
-    if isinstance(x, Batch):
-        return x.sum()
+    if isinstance(x, BatchNode):
+        return x.sum()  # type: ignore[attr-defined]  # (Batch's generated reduction)
     return x
 
 
-def _column(data: Any) -> np.ndarray:
+def column(data: Any) -> np.ndarray:
     """A batch's data: a copy of a non-empty 1-D float array, as float64."""
     if not isinstance(data, _ndarray):
         raise TypeError(f"a Batch needs a 1-D float64 numpy array, got {type(data).__name__}")
@@ -99,21 +98,10 @@ def _column(data: Any) -> np.ndarray:
     return np.array(data, dtype=_float64)
 
 
-def _batch_leaf(data: np.ndarray, op: Op) -> Batch:
-    out = _new(Batch)
-    out.data, out.grad, out._op = data, UNREACHED, op
-    out._a = out._b = out._da = out._db = None
-    out._pending, out._scope = 0, mode.scope_path
-    return out
-
-
-def _operand(x: Any, batch: Batch, op: Op) -> Value | None:
+def operand(x: Any, batch: Node, op: Op) -> Node | None:
     """The other operand of a batch op: a number becomes a constant, a 1-D array of the batch's length a
-    constant Batch; a scalar Value (of a subclass) stays itself. None if x cannot take part."""
-    kind = type(x)
-    if kind is float or kind is int or kind is bool:
-        return _leaf(float(x), CONST)
-    if isinstance(x, Value):
+    constant Batch; a scalar Value stays itself. None if x cannot take part."""
+    if isinstance(x, Node):
         return x
     if isinstance(x, _ndarray) and x.ndim:
         if x.ndim != 1:
@@ -123,45 +111,45 @@ def _operand(x: Any, batch: Batch, op: Op) -> Value | None:
             return None
         if x.size != batch.data.size:
             raise ValueError(f"{op.name}: a batch of {batch.data.size} samples and an array of {x.size} entries")
-        return _batch_leaf(np.array(x, dtype=_float64), CONST)
-    return _constant(x)
+        return leaf(type(batch), np.array(x, dtype=_float64), CONST)
+    return constant(x)
 
 
-def _mismatch(op: Op, a: Batch, b: Batch) -> ValueError:
+def mismatch(op: Op, a: Node, b: Node) -> ValueError:
     return ValueError(f"{op.name}: the batches have different lengths, {a.data.size} and {b.data.size} samples")
 
 
-def _link(out: Value, op: Op, a: Value, b: Value | None) -> Value:
-    """The slow path of every batch op: Value's, with the rules evaluated by numpy."""
-    return _value_link(out, op, a, b, ArrayMath)
-
-
-class Batch(Value):
-    """A Value holding one entry per sample: a 1-D float64 array in `data`, and after backward an
-    array of the same shape in `grad`. Made by `Value(array)` (or `Batch(array)`); ops on it give
-    Batches, `sum()` and `mean()` give a scalar Value.
-    """
+class BatchNode(Node):
+    """The hand-written part of `Batch`: made from an array, sized, summarised (never printed in full)."""
 
     __slots__ = ()
 
-    def __init__(self, data: Any, _children: tuple = (), _op: str = "", label: str = "",
+    def __init__(self, data: Any, _children: tuple[Any, ...] = (), _op: str = "", label: str = "",
                  requires_grad: bool = True) -> None:
         if _children or _op:
             raise TypeError("a Batch is made from data (Value(array, label=...)); its ops build the graph")
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
-        self.data, self.grad, self._label, self._pending, self._scope = _column(data), UNREACHED, label, 0, \
-            mode.scope_path
+        self.data, self.grad, self._label = column(data), UNREACHED, label
+        self._pending, self._scope = 0, modes.scope_path
         self._a = self._b = self._da = self._db = None
         self._op = LEAF if requires_grad else CONST
 
-    def _stored(self, x: Value, d: Any) -> Any:
+    @staticmethod
+    def check_lengths(op: Op, inputs: list[Node]) -> None:
+        """Raise ValueError if two batch inputs of `op` have different numbers of samples."""
+        batches = [x for x in inputs if isinstance(x, BatchNode)]
+        for x in batches[1:]:
+            if x.data.size != batches[0].data.size:
+                raise mismatch(op, batches[0], x)
+
+    def _stored(self, x: Node, d: Any) -> Any:
         """A scalar input (a weight) keeps its derivative wrapped, so backward sums it over the samples."""
-        return d if x.__class__ is Batch else _summed(d)
+        return d if isinstance(x, BatchNode) else summed(d)
 
     def __len__(self) -> int:
         """The number of samples."""
-        return self.data.size
+        return int(self.data.size)
 
     def item(self) -> float:
         raise TypeError(f"a Batch holds {self.data.size} values, not one: read .data, or reduce with .sum()/.mean()")
@@ -173,10 +161,10 @@ class Batch(Value):
         return f"Batch(data={summary(self.data)}, grad={grad}{label}{op})"
 
 
-def seed(root: Value, grad: Any, create_graph: bool) -> Any:
+def seed(root: Node, grad: Any, create_graph: bool) -> Any:
     """The gradient a backward pass starts `root` (a Batch) with: `grad` (a number or an array of the
     batch's length) for every sample, as an array (a constant Batch with create_graph)."""
-    if isinstance(grad, Batch):
+    if isinstance(grad, BatchNode):
         if grad.data.size != root.data.size:
             raise ValueError(f"backward: grad has {grad.data.size} entries for a batch of {root.data.size}")
         return grad
@@ -186,24 +174,8 @@ def seed(root: Value, grad: Any, create_graph: bool) -> Any:
                              f"got {grad.dtype} shape {grad.shape}")
         array = np.array(grad, dtype=_float64)
     else:
-        number = grad.data if isinstance(grad, Value) else _scalar(grad)
+        number = grad.data if isinstance(grad, Node) else real(grad)
         if number is None:
             raise TypeError(f"backward: grad must be a number or an array, got {type(grad).__name__}: {grad!r}")
         array = np.full(root.data.shape, number)
-    return _batch_leaf(array, CONST) if create_graph else array
-
-
-from .methods import Flavor, install  # noqa: E402  (the methods are compiled for Batch itself)
-
-_LIFT = """
-    if other.__class__ is not Batch:
-        if other.__class__ is not Value:
-            other = _operand(other, self, op)
-            if other is None:
-                return NotImplemented
-    elif other.data.size != self.data.size:
-        raise _mismatch(op, {A}, {B})"""
-install(Batch, Flavor("Batch", ArrayMath, _LIFT, {"Batch": Batch, "Value": Value, "_new": _new, "_operand": _operand,
-                                                  "_mismatch": _mismatch, "_link": _link, "_summed": _summed,
-                                                  "_ERRORS": _ERRORS, "UNREACHED": UNREACHED, "ONE": ONE},
-                      reduces=True, wrap="{own} if {X}.__class__ is Batch else _summed({d})", literals={"1.0": "ONE"}))
+    return leaf(type(root), array, CONST) if create_graph else array

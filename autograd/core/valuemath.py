@@ -1,6 +1,6 @@
 """The Value namespace for the op table's rules: derivatives built as graph, for create_graph=True.
 
-Each function mirrors one in `autograd.numerics.FloatMath`, but takes and returns Values, so a
+Each function mirrors one in `autograd.core.floatmath.FloatMath`, but takes and returns Values, so a
 derivative computed with it can be differentiated again (grad of grad). Piecewise-constant
 pieces (step, sign) are constants: their own derivative is zero. Batches work too (the methods
 dispatch on the class; constants are computed with `ArrayMath`), except where a batch would need
@@ -16,16 +16,18 @@ from typing import Any
 import numpy as np
 
 from .arraymath import ArrayMath, first, whole
-from .numerics import FloatMath
-from .value import Value
+from .floatmath import FloatMath
+from .node import Node, constant
+
+Value = Any  # every function here takes and returns Values (or Batches): their operators are generated
 
 
 def _const(x: Any) -> Value:
-    return Value(x, requires_grad=False)  # a constant Batch for an array
+    return constant(x)  # a constant Batch for an array
 
 
 def _data(x: Any) -> Any:
-    return x.data if isinstance(x, Value) else float(x)
+    return x.data if isinstance(x, Node) else float(x)
 
 
 def _batched(*xs: Any) -> bool:
@@ -54,15 +56,15 @@ class ValueMath:
     abs = staticmethod(abs)
 
     @staticmethod
-    def leaky_relu(a: Value, slope: Any) -> Value:
+    def leaky_relu(a: Any, slope: Any) -> Any:
         return a.leaky_relu(slope)
 
     @staticmethod
-    def div(a: Any, b: Any) -> Value:
+    def div(a: Any, b: Any) -> Any:
         return a / b
 
     @staticmethod
-    def pow(a: Any, b: Any) -> Value:
+    def pow(a: Any, b: Any) -> Any:
         return a**b
 
     @staticmethod
@@ -85,7 +87,7 @@ class ValueMath:
         """b * a ** (b - 1); a constant 0 where b is a constant 0 (as FloatMath.power_rule). A variable
         exponent that is 0 here keeps its graph: the value is 0, its derivatives need not be."""
         y = _data(b)
-        if (np.all(np.equal(y, 0.0)) if _batched(y) else y == 0.0) and not (isinstance(b, Value) and b.requires_grad):
+        if (np.all(np.equal(y, 0.0)) if _batched(y) else y == 0.0) and not (isinstance(b, Node) and b.requires_grad):
             return _const(0.0)
         return b * ValueMath.ipow(a, b - 1.0)
 

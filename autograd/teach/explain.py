@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import math
 
-from .ops import CONST
-from .order import topological_sort
+from ..core import CONST, Value, topological_sort
+from ..notation import Names, Text, equation, grad_text, is_batch, num
 from .paths import Group, Path, PathGraph
-from .render import Names, Text, equation, grad_text, is_batch, num
-from .value import Value
 
 MAX_FACTORS = 300  # listing more factors than this (paths x length) is unreadable: group instead
 MAX_WHERE = 40  # lines explaining local derivatives

@@ -13,12 +13,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .batch import Batch, Summed
-from .engine import local_derivatives
-from .ops import CONST
-from .order import topological_sort
-from .render import INPUT_NAMES, Names, formula, num, rule
-from .value import Value
+from ..core import CONST, Batch, SummedOverSamples, Value, local_derivatives, topological_sort
+from ..notation import INPUT_NAMES, Names, formula, num, rule
 
 
 class Path(NamedTuple):
@@ -123,7 +119,7 @@ class PathGraph:
         top, prefix = self.root, 1.0
         while top is not self.wrt and len(self.edges[id(top)]) == 1:
             _, x, local = self.edges[id(top)][0]
-            top, prefix = x, local * prefix  # the backward rule: a Summed local sums over the samples
+            top, prefix = x, local * prefix  # the backward rule: a SummedOverSamples local sums over the samples
         down = [self._group(x, [(self.root, top, prefix), (top, x, local), (x, self.wrt, self.down[id(x)])])
                 for _, x, local in self.edges.get(id(top), ())]
         up = self._groups_above_wrt()
@@ -166,7 +162,7 @@ class PathGraph:
 def tangent(node: Value, local: Any, down: Any) -> Any:
     """d node / d wrt along one edge: the local derivative times the input's d input / d wrt. Per sample
     into a batch node; summed over the samples where a batch enters a scalar node (sum, mean)."""
-    if isinstance(local, Summed):  # a scalar input of a batch node: each sample's own derivative
+    if isinstance(local, SummedOverSamples):  # a scalar input of a batch node: each sample's own derivative
         local = local.d
     t = local * down
     if isinstance(node, Batch):

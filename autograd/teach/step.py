@@ -11,10 +11,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .batch import Summed
-from .ops import CONST
-from .render import Names, equation, is_atom, num
-from .value import Value
+from ..core import CONST, SummedOverSamples, Value
+from ..notation import Names, equation, is_atom, num
 
 
 class Term(NamedTuple):
@@ -22,7 +20,7 @@ class Term(NamedTuple):
 
     input: Value
     formula: str
-    local: Any  # floats; arrays in a batch graph (a scalar input's local derivative is a Summed)
+    local: Any  # floats; arrays in a batch graph (a scalar input's local derivative is a SummedOverSamples)
     upstream: Any
     contribution: Any
     before: Any
@@ -58,7 +56,7 @@ def describe(step: Step, name: Names, root: Value) -> str:
     """The step's headline, d root / d node, and one aligned line per term: formula, numbers, running total."""
     node = step.node
     lines = [f"{step.headline:<30}  d{name(root)}/d{name(node)} = {num(step.grad)}"]
-    rows = [(f"{name(t.input)}.grad += {product(t.formula, name(node), isinstance(t.local, Summed))}",
+    rows = [(f"{name(t.input)}.grad += {product(t.formula, name(node), isinstance(t.local, SummedOverSamples))}",
              num(t.local), num(t.upstream), num(t.contribution), f"{name(t.input)}.grad = {running_total(t)}")
             for t in step.terms]
     widths = [max((len(row[k]) for row in rows), default=0) for k in range(4)]

@@ -12,13 +12,10 @@ from typing import Any
 
 import graphviz
 
-from .engine import local_derivatives, start_grad
-from .ops import CONST
-from .order import backward_order
-from .render import Names, Text, equation, formula, num
-from .steps import Step, Term
-from .value import UNREACHED, Value
-from .viz import draw_dot
+from ..core import CONST, UNREACHED, Value, backward_order, local_derivatives, start_grad
+from ..notation import Names, Text, equation, formula, num
+from ..viz import draw_dot
+from .step import Step, Term
 
 
 class Stepper:

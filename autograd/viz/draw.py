@@ -15,13 +15,11 @@ from typing import Any
 
 import graphviz
 
-from .engine import local_derivatives
-from .ops import CONST
-from .render import Names, fixed, grad_of, grad_text, magnitude, num
-from .value import Value
-from .viz_files import GraphvizNotFoundError, write_svg
-from .viz_layout import Box, Layout, Path
-from .viz_style import (
+from ..core import CONST, Value, local_derivatives
+from ..notation import Names, fixed, grad_of, grad_text, magnitude, num
+from .files import GraphvizNotFoundError, write_svg
+from .layout import Box, Layout, Path
+from .styles import (
     ARROW,
     CLUSTER,
     EDGE,
@@ -35,7 +33,7 @@ from .viz_style import (
     op_style,
     record,
 )
-from .viz_style import legend as legend_table
+from .styles import legend as legend_table
 
 EDGE_LABELS_UP_TO = 100  # values; beyond this edge labels are clutter, colour and width still show the flow
 

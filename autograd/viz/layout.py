@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .ops import CONST
-from .order import topological_sort
-from .value import Value
+from ..core import CONST, Value, topological_sort
 
 GROUPS = ("auto", None, "cluster", "collapse")
 Path = tuple[int, ...]  # a scope: the ids of its owners, outermost first
@@ -113,7 +111,7 @@ class Layout:
             return text + f'Draw it with group="collapse", or pass max_nodes={n} to draw every node anyway.'
         if group == "collapse":
             return text + f"Draw part of it (a value nearer the inputs), or pass max_nodes={n} to draw it anyway."
-        return text + ('Its nodes were not made inside Modules (autograd.mode.scope), so group="collapse" cannot '
+        return text + ('Its nodes were not made inside Modules (autograd.scope), so group="collapse" cannot '
                        f"summarise it: draw part of it (a value nearer the inputs) or pass max_nodes={n}.")
 
 

@@ -1,6 +1,6 @@
 """Shared tables and helpers for the autograd tests (imported by test_ops.py and test_properties.py).
 
-Per op (keyed like `autograd.ops.OPS`): how to apply it through the public Value API, its closed
+Per op (keyed like `autograd.OPS`): how to apply it through the public Value API, its closed
 form from the math module, and sample points where it is differentiable. A new op in the table
 makes `test_ops.py` fail until it gets an entry in APPLY (unless a Value method has its name),
 REFERENCE and POINTS.

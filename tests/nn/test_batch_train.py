@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from autograd import Value
-from autograd.batch import Batch
+from autograd import Batch
 from nn import (
     MLP,
     SGD,

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Stepper, Value, backward_order
-from autograd.value import Unreached
-from autograd.viz_style import HIGHLIGHT
+from autograd.core import Unreached
+from autograd.viz.styles import HIGHLIGHT
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None)
 

@@ -1,4 +1,4 @@
-"""Every op in the table (`autograd.ops.OPS`): value, first, second and third derivatives.
+"""Every op in the table (`autograd.OPS`): value, first, second and third derivatives.
 
 Parametrized over OPS itself, so an op added to the table is tested here automatically (and fails
 until it has sample points and a closed form in autograd_cases.py).

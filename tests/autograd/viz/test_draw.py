@@ -12,10 +12,10 @@ import pytest
 from autograd_cases import lecture
 
 from autograd import GraphvizNotFoundError, Value, draw_dot, save_svg
-from autograd.mode import scope
-from autograd.value import Unreached
-from autograd.viz_layout import Layout
-from autograd.viz_style import BANDS, HIGHLIGHT, ROLES, ZERO
+from autograd import scope
+from autograd.core import Unreached
+from autograd.viz.layout import Layout
+from autograd.viz.styles import BANDS, HIGHLIGHT, ROLES, ZERO
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -11,8 +11,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from autograd import Explanation, Value, explain, tape
-from autograd.mode import scope
-from autograd.value import Unreached
+from autograd import scope
+from autograd.core import Unreached
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None)
 

@@ -30,7 +30,8 @@ from autograd import (
     tape,
     value_and_grad,
 )
-from autograd.batch import ONE, Batch, Summed
+from autograd import Batch
+from autograd.core.samples import ONE, SummedOverSamples
 
 REDUCTIONS = ("sum", "mean")
 RTOL = 1e-12
@@ -318,7 +319,7 @@ def test_local_derivatives_of_a_batch_node_wrap_scalar_inputs_in_summed():
     x, w = Value(np.array([1.0, 2.0])), Value(3.0)
     out = w * x
     (dw_input, dw), (dx_input, dx) = local_derivatives(out)
-    assert dw_input is w and isinstance(dw, Summed) and dw * np.array([1.0, 1.0]) == 3.0
+    assert dw_input is w and isinstance(dw, SummedOverSamples) and dw * np.array([1.0, 1.0]) == 3.0
     assert dx_input is x and dx == 3.0
     assert ONE == 1.0 and (ONE * x.data) is x.data and isinstance((x + x)._da, float)
 

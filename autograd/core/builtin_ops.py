@@ -1,0 +1,39 @@
+"""The op table: every built-in primitive declared once, through the same `define_op` users get.
+
+Each line is the whole truth about one op: its value and one local derivative per input, as
+expressions in the inputs `a`, `b` and the result `out` (see autograd/core/define.py), and the
+textbook form a learner reads in `help()`, the Stepper and `explain`. After editing this table,
+run `python -m autograd.core.codegen` to regenerate Value's and Batch's operators; a test fails
+while they are stale.
+"""
+
+from __future__ import annotations
+
+from .define import define_op
+
+ADD = define_op("add", "a + b", ("1.0", "1.0"), symbol="+", method="__add__")
+SUB = define_op("sub", "a - b", ("1.0", "-1.0"), symbol="-", method="__sub__")
+MUL = define_op("mul", "a * b", ("b", "a"), symbol="*", method="__mul__")
+DIV = define_op("div", "div(a, b)", ("1.0 / b", "-out / b"), symbol="/", notation=("1 / b", "-a / b**2"),
+                method="__truediv__")
+POW = define_op("pow", "pow(a, b)", ("power_rule(a, b)", "xlog(out, a)"), symbol="**",
+                notation=("b * a**(b - 1)", "a**b * log(a)"), method="__pow__")
+# The slope is an input, so a Value slope is learnable (PReLU); a number becomes a constant.
+# (Value.leaky_relu(slope=0.01) calls this method with the default filled in.)
+LEAKY_RELU = define_op("leaky_relu", "leaky_relu(a, b)", ("step(a) + (1.0 - step(a)) * b", "(1.0 - step(a)) * a"),
+                       notation=("1 if a > 0 else b", "0 if a > 0 else a"), method="_leaky_relu",
+                       reflected="_rleaky_relu")
+NEG = define_op("neg", "-a", ("-1.0",), method="__neg__")
+ABS = define_op("abs", "abs(a)", ("sign(a)",), method="__abs__")
+EXP = define_op("exp", "exp(a)", ("out",), notation=("exp(a)",))
+LOG = define_op("log", "log(a)", ("1.0 / a",), notation=("1 / a",))
+SQRT = define_op("sqrt", "sqrt(a)", ("0.5 * ipow(out, -1.0)",), notation=("1 / (2 * sqrt(a))",))
+TANH = define_op("tanh", "tanh(a)", ("1.0 - out * out",), notation=("1 - tanh(a)**2",))
+SIGMOID = define_op("sigmoid", "sigmoid(a)", ("out * (1.0 - out)",), notation=("sigmoid(a) * (1 - sigmoid(a))",))
+RELU = define_op("relu", "relu(a)", ("step(a)",), symbol="ReLU", notation=("1 if a > 0 else 0",))
+SOFTPLUS = define_op("softplus", "softplus(a)", ("sigmoid(a)",))
+SIN = define_op("sin", "sin(a)", ("cos(a)",))
+COS = define_op("cos", "cos(a)", ("-sin(a)",))
+# Reductions: a batch's samples summed or averaged into one scalar (the identity on a scalar).
+SUM = define_op("sum", "total(a)", ("ones(a)",), notation=("1 for every sample",), reduces=True)
+MEAN = define_op("mean", "average(a)", ("ones(a) / count(a)",), notation=("1/n for every sample",), reduces=True)
