@@ -6,8 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograd import Value
-from autograd import Batch
+from autograd import Batch, Value
 from nn import (
     MLP,
     SGD,

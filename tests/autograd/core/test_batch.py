@@ -18,6 +18,7 @@ from autograd_cases import POINTS, REFERENCE, apply, lecture, op_function
 from autograd import (
     OPS,
     AnomalyError,
+    Batch,
     Stepper,
     Value,
     detect_anomaly,
@@ -30,7 +31,6 @@ from autograd import (
     tape,
     value_and_grad,
 )
-from autograd import Batch
 from autograd.core.samples import ONE, SummedOverSamples
 
 REDUCTIONS = ("sum", "mean")

@@ -10,8 +10,7 @@ from autograd_cases import lecture
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from autograd import Explanation, Value, explain, tape
-from autograd import scope
+from autograd import Explanation, Value, explain, scope, tape
 from autograd.core import Unreached
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None)

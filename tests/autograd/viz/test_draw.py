@@ -11,8 +11,7 @@ import graphviz
 import pytest
 from autograd_cases import lecture
 
-from autograd import GraphvizNotFoundError, Value, draw_dot, save_svg
-from autograd import scope
+from autograd import GraphvizNotFoundError, Value, draw_dot, save_svg, scope
 from autograd.core import Unreached
 from autograd.viz.layout import Layout
 from autograd.viz.styles import BANDS, HIGHLIGHT, ROLES, ZERO
