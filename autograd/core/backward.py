@@ -110,7 +110,7 @@ def start_grad(root: Value, grad: Any = 1.0, create_graph: bool = False) -> Any:
     return start
 
 
-def _backward_floats(root: Value, start: float) -> None:
+def _backward_floats(root: Value, start: Any) -> None:
     """The hot path: pass 2 of the traversal fused with the chain rule on the stored derivatives.
 
     Same stack discipline as `backward_order` (inputs pushed a then b once their users are done),

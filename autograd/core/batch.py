@@ -17,12 +17,29 @@ import numpy as np
 from . import modes
 from .arraymath import ArrayMath
 from .builtin_ops import (
-    ADD, SUB, MUL, DIV, POW, LEAKY_RELU, NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SOFTPLUS, SIN, COS,
-    SUM, MEAN,
+    ABS,
+    ADD,
+    COS,
+    DIV,
+    EXP,
+    LEAKY_RELU,
+    LOG,
+    MEAN,
+    MUL,
+    NEG,
+    POW,
+    RELU,
+    SIGMOID,
+    SIN,
+    SOFTPLUS,
+    SQRT,
+    SUB,
+    SUM,
+    TANH,
 )
 from .errors import op_error
 from .node import ARITHMETIC_ERRORS, CONST, UNREACHED, Node, link
-from .samples import ONE, BatchNode, mismatch, operand, summed
+from .samples import ONE, BatchNode, batch_operand, mismatch, summed
 from .value import Value
 
 _new = object.__new__
@@ -66,72 +83,68 @@ class Batch(BatchNode, Value, kind="batch"):
         d/da = 1.0
         d/db = 1.0
         """
-        if other.__class__ is not Batch:
-            if other.__class__ is not Value:
-                other = operand(other, self, ADD)  # a number or an array becomes a constant
-                if other is None:
-                    return NotImplemented
-        elif other.data.size != self.data.size:
-            raise mismatch(ADD, self, other)
+        operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, ADD)
+        if operand is None:  # (a number or an array became a constant; anything else cannot take part)
+            return NotImplemented
+        if type(operand) is Batch and operand.data.size != self.data.size:
+            raise mismatch(ADD, self, operand)
         a = self.data
-        b = other.data
+        b = operand.data
         try:
             out = a + b
         except ARITHMETIC_ERRORS as error:
-            raise op_error(ADD, error, (self, other)) from None
+            raise op_error(ADD, error, (self, operand)) from None
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (self._op is not CONST or other._op is not CONST):
+        if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = ADD
             node._a = self
-            node._b = other
+            node._b = operand
             try:
                 node._da = ONE
-                node._db = ONE if other.__class__ is Batch else summed(1.0)
+                node._db = ONE if operand.__class__ is Batch else summed(1.0)
             except ARITHMETIC_ERRORS as error:
-                raise op_error(ADD, error, (self, other), "its derivative") from None
+                raise op_error(ADD, error, (self, operand), "its derivative") from None
             return node
-        return link(node, ADD, self, other)
+        return link(node, ADD, self, operand)
 
     def __radd__(self, other: Node | float | np.ndarray) -> Batch:
         """add(a, b) = a + b
 
-        (the reflected form: other is a, self is b)
+        (the reflected form: operand is a, self is b)
         d/da = 1.0
         d/db = 1.0
         """
-        if other.__class__ is not Batch:
-            if other.__class__ is not Value:
-                other = operand(other, self, ADD)  # a number or an array becomes a constant
-                if other is None:
-                    return NotImplemented
-        elif other.data.size != self.data.size:
-            raise mismatch(ADD, other, self)
-        a = other.data
+        operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, ADD)
+        if operand is None:  # (a number or an array became a constant; anything else cannot take part)
+            return NotImplemented
+        if type(operand) is Batch and operand.data.size != self.data.size:
+            raise mismatch(ADD, operand, self)
+        a = operand.data
         b = self.data
         try:
             out = a + b
         except ARITHMETIC_ERRORS as error:
-            raise op_error(ADD, error, (other, self)) from None
+            raise op_error(ADD, error, (operand, self)) from None
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (other._op is not CONST or self._op is not CONST):
+        if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = ADD
-            node._a = other
+            node._a = operand
             node._b = self
             try:
-                node._da = ONE if other.__class__ is Batch else summed(1.0)
+                node._da = ONE if operand.__class__ is Batch else summed(1.0)
                 node._db = ONE
             except ARITHMETIC_ERRORS as error:
-                raise op_error(ADD, error, (other, self), "its derivative") from None
+                raise op_error(ADD, error, (operand, self), "its derivative") from None
             return node
-        return link(node, ADD, other, self)
+        return link(node, ADD, operand, self)
 
     def __sub__(self, other: Node | float | np.ndarray) -> Batch:
         """sub(a, b) = a - b
@@ -139,72 +152,68 @@ class Batch(BatchNode, Value, kind="batch"):
         d/da = 1.0
         d/db = -1.0
         """
-        if other.__class__ is not Batch:
-            if other.__class__ is not Value:
-                other = operand(other, self, SUB)  # a number or an array becomes a constant
-                if other is None:
-                    return NotImplemented
-        elif other.data.size != self.data.size:
-            raise mismatch(SUB, self, other)
+        operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, SUB)
+        if operand is None:  # (a number or an array became a constant; anything else cannot take part)
+            return NotImplemented
+        if type(operand) is Batch and operand.data.size != self.data.size:
+            raise mismatch(SUB, self, operand)
         a = self.data
-        b = other.data
+        b = operand.data
         try:
             out = a - b
         except ARITHMETIC_ERRORS as error:
-            raise op_error(SUB, error, (self, other)) from None
+            raise op_error(SUB, error, (self, operand)) from None
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (self._op is not CONST or other._op is not CONST):
+        if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = SUB
             node._a = self
-            node._b = other
+            node._b = operand
             try:
                 node._da = ONE
-                node._db = -1.0 if other.__class__ is Batch else summed(-1.0)
+                node._db = -1.0 if operand.__class__ is Batch else summed(-1.0)
             except ARITHMETIC_ERRORS as error:
-                raise op_error(SUB, error, (self, other), "its derivative") from None
+                raise op_error(SUB, error, (self, operand), "its derivative") from None
             return node
-        return link(node, SUB, self, other)
+        return link(node, SUB, self, operand)
 
     def __rsub__(self, other: Node | float | np.ndarray) -> Batch:
         """sub(a, b) = a - b
 
-        (the reflected form: other is a, self is b)
+        (the reflected form: operand is a, self is b)
         d/da = 1.0
         d/db = -1.0
         """
-        if other.__class__ is not Batch:
-            if other.__class__ is not Value:
-                other = operand(other, self, SUB)  # a number or an array becomes a constant
-                if other is None:
-                    return NotImplemented
-        elif other.data.size != self.data.size:
-            raise mismatch(SUB, other, self)
-        a = other.data
+        operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, SUB)
+        if operand is None:  # (a number or an array became a constant; anything else cannot take part)
+            return NotImplemented
+        if type(operand) is Batch and operand.data.size != self.data.size:
+            raise mismatch(SUB, operand, self)
+        a = operand.data
         b = self.data
         try:
             out = a - b
         except ARITHMETIC_ERRORS as error:
-            raise op_error(SUB, error, (other, self)) from None
+            raise op_error(SUB, error, (operand, self)) from None
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (other._op is not CONST or self._op is not CONST):
+        if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = SUB
-            node._a = other
+            node._a = operand
             node._b = self
             try:
-                node._da = ONE if other.__class__ is Batch else summed(1.0)
+                node._da = ONE if operand.__class__ is Batch else summed(1.0)
                 node._db = -1.0
             except ARITHMETIC_ERRORS as error:
-                raise op_error(SUB, error, (other, self), "its derivative") from None
+                raise op_error(SUB, error, (operand, self), "its derivative") from None
             return node
-        return link(node, SUB, other, self)
+        return link(node, SUB, operand, self)
 
     def __mul__(self, other: Node | float | np.ndarray) -> Batch:
         """mul(a, b) = a * b
@@ -212,72 +221,68 @@ class Batch(BatchNode, Value, kind="batch"):
         d/da = b
         d/db = a
         """
-        if other.__class__ is not Batch:
-            if other.__class__ is not Value:
-                other = operand(other, self, MUL)  # a number or an array becomes a constant
-                if other is None:
-                    return NotImplemented
-        elif other.data.size != self.data.size:
-            raise mismatch(MUL, self, other)
+        operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, MUL)
+        if operand is None:  # (a number or an array became a constant; anything else cannot take part)
+            return NotImplemented
+        if type(operand) is Batch and operand.data.size != self.data.size:
+            raise mismatch(MUL, self, operand)
         a = self.data
-        b = other.data
+        b = operand.data
         try:
             out = a * b
         except ARITHMETIC_ERRORS as error:
-            raise op_error(MUL, error, (self, other)) from None
+            raise op_error(MUL, error, (self, operand)) from None
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (self._op is not CONST or other._op is not CONST):
+        if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = MUL
             node._a = self
-            node._b = other
+            node._b = operand
             try:
                 node._da = b
-                node._db = a if other.__class__ is Batch else summed(a)
+                node._db = a if operand.__class__ is Batch else summed(a)
             except ARITHMETIC_ERRORS as error:
-                raise op_error(MUL, error, (self, other), "its derivative") from None
+                raise op_error(MUL, error, (self, operand), "its derivative") from None
             return node
-        return link(node, MUL, self, other)
+        return link(node, MUL, self, operand)
 
     def __rmul__(self, other: Node | float | np.ndarray) -> Batch:
         """mul(a, b) = a * b
 
-        (the reflected form: other is a, self is b)
+        (the reflected form: operand is a, self is b)
         d/da = b
         d/db = a
         """
-        if other.__class__ is not Batch:
-            if other.__class__ is not Value:
-                other = operand(other, self, MUL)  # a number or an array becomes a constant
-                if other is None:
-                    return NotImplemented
-        elif other.data.size != self.data.size:
-            raise mismatch(MUL, other, self)
-        a = other.data
+        operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, MUL)
+        if operand is None:  # (a number or an array became a constant; anything else cannot take part)
+            return NotImplemented
+        if type(operand) is Batch and operand.data.size != self.data.size:
+            raise mismatch(MUL, operand, self)
+        a = operand.data
         b = self.data
         try:
             out = a * b
         except ARITHMETIC_ERRORS as error:
-            raise op_error(MUL, error, (other, self)) from None
+            raise op_error(MUL, error, (operand, self)) from None
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (other._op is not CONST or self._op is not CONST):
+        if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = MUL
-            node._a = other
+            node._a = operand
             node._b = self
             try:
-                node._da = b if other.__class__ is Batch else summed(b)
+                node._da = b if operand.__class__ is Batch else summed(b)
                 node._db = a
             except ARITHMETIC_ERRORS as error:
-                raise op_error(MUL, error, (other, self), "its derivative") from None
+                raise op_error(MUL, error, (operand, self), "its derivative") from None
             return node
-        return link(node, MUL, other, self)
+        return link(node, MUL, operand, self)
 
     def __truediv__(self, other: Node | float | np.ndarray) -> Batch:
         """div(a, b) = div(a, b)
@@ -285,72 +290,68 @@ class Batch(BatchNode, Value, kind="batch"):
         d/da = 1 / b    (computed as 1.0 / b)
         d/db = -a / b**2    (computed as -out / b)
         """
-        if other.__class__ is not Batch:
-            if other.__class__ is not Value:
-                other = operand(other, self, DIV)  # a number or an array becomes a constant
-                if other is None:
-                    return NotImplemented
-        elif other.data.size != self.data.size:
-            raise mismatch(DIV, self, other)
+        operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, DIV)
+        if operand is None:  # (a number or an array became a constant; anything else cannot take part)
+            return NotImplemented
+        if type(operand) is Batch and operand.data.size != self.data.size:
+            raise mismatch(DIV, self, operand)
         a = self.data
-        b = other.data
+        b = operand.data
         try:
             out = div(a, b)
         except ARITHMETIC_ERRORS as error:
-            raise op_error(DIV, error, (self, other)) from None
+            raise op_error(DIV, error, (self, operand)) from None
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (self._op is not CONST or other._op is not CONST):
+        if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = DIV
             node._a = self
-            node._b = other
+            node._b = operand
             try:
                 node._da = 1.0 / b
-                node._db = -out / b if other.__class__ is Batch else summed(-out / b)
+                node._db = -out / b if operand.__class__ is Batch else summed(-out / b)
             except ARITHMETIC_ERRORS as error:
-                raise op_error(DIV, error, (self, other), "its derivative") from None
+                raise op_error(DIV, error, (self, operand), "its derivative") from None
             return node
-        return link(node, DIV, self, other)
+        return link(node, DIV, self, operand)
 
     def __rtruediv__(self, other: Node | float | np.ndarray) -> Batch:
         """div(a, b) = div(a, b)
 
-        (the reflected form: other is a, self is b)
+        (the reflected form: operand is a, self is b)
         d/da = 1 / b    (computed as 1.0 / b)
         d/db = -a / b**2    (computed as -out / b)
         """
-        if other.__class__ is not Batch:
-            if other.__class__ is not Value:
-                other = operand(other, self, DIV)  # a number or an array becomes a constant
-                if other is None:
-                    return NotImplemented
-        elif other.data.size != self.data.size:
-            raise mismatch(DIV, other, self)
-        a = other.data
+        operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, DIV)
+        if operand is None:  # (a number or an array became a constant; anything else cannot take part)
+            return NotImplemented
+        if type(operand) is Batch and operand.data.size != self.data.size:
+            raise mismatch(DIV, operand, self)
+        a = operand.data
         b = self.data
         try:
             out = div(a, b)
         except ARITHMETIC_ERRORS as error:
-            raise op_error(DIV, error, (other, self)) from None
+            raise op_error(DIV, error, (operand, self)) from None
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (other._op is not CONST or self._op is not CONST):
+        if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = DIV
-            node._a = other
+            node._a = operand
             node._b = self
             try:
-                node._da = 1.0 / b if other.__class__ is Batch else summed(1.0 / b)
+                node._da = 1.0 / b if operand.__class__ is Batch else summed(1.0 / b)
                 node._db = -out / b
             except ARITHMETIC_ERRORS as error:
-                raise op_error(DIV, error, (other, self), "its derivative") from None
+                raise op_error(DIV, error, (operand, self), "its derivative") from None
             return node
-        return link(node, DIV, other, self)
+        return link(node, DIV, operand, self)
 
     def __pow__(self, other: Node | float | np.ndarray) -> Batch:
         """pow(a, b) = pow(a, b)
@@ -358,72 +359,68 @@ class Batch(BatchNode, Value, kind="batch"):
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
         d/db = a**b * log(a)    (computed as xlog(out, a))
         """
-        if other.__class__ is not Batch:
-            if other.__class__ is not Value:
-                other = operand(other, self, POW)  # a number or an array becomes a constant
-                if other is None:
-                    return NotImplemented
-        elif other.data.size != self.data.size:
-            raise mismatch(POW, self, other)
+        operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, POW)
+        if operand is None:  # (a number or an array became a constant; anything else cannot take part)
+            return NotImplemented
+        if type(operand) is Batch and operand.data.size != self.data.size:
+            raise mismatch(POW, self, operand)
         a = self.data
-        b = other.data
+        b = operand.data
         try:
             out = pow(a, b)
         except ARITHMETIC_ERRORS as error:
-            raise op_error(POW, error, (self, other)) from None
+            raise op_error(POW, error, (self, operand)) from None
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (self._op is not CONST or other._op is not CONST):
+        if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = POW
             node._a = self
-            node._b = other
+            node._b = operand
             try:
                 node._da = power_rule(a, b)
-                node._db = xlog(out, a) if other.__class__ is Batch else summed(xlog(out, a))
+                node._db = xlog(out, a) if operand.__class__ is Batch else summed(xlog(out, a))
             except ARITHMETIC_ERRORS as error:
-                raise op_error(POW, error, (self, other), "its derivative") from None
+                raise op_error(POW, error, (self, operand), "its derivative") from None
             return node
-        return link(node, POW, self, other)
+        return link(node, POW, self, operand)
 
     def __rpow__(self, other: Node | float | np.ndarray) -> Batch:
         """pow(a, b) = pow(a, b)
 
-        (the reflected form: other is a, self is b)
+        (the reflected form: operand is a, self is b)
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
         d/db = a**b * log(a)    (computed as xlog(out, a))
         """
-        if other.__class__ is not Batch:
-            if other.__class__ is not Value:
-                other = operand(other, self, POW)  # a number or an array becomes a constant
-                if other is None:
-                    return NotImplemented
-        elif other.data.size != self.data.size:
-            raise mismatch(POW, other, self)
-        a = other.data
+        operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, POW)
+        if operand is None:  # (a number or an array became a constant; anything else cannot take part)
+            return NotImplemented
+        if type(operand) is Batch and operand.data.size != self.data.size:
+            raise mismatch(POW, operand, self)
+        a = operand.data
         b = self.data
         try:
             out = pow(a, b)
         except ARITHMETIC_ERRORS as error:
-            raise op_error(POW, error, (other, self)) from None
+            raise op_error(POW, error, (operand, self)) from None
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (other._op is not CONST or self._op is not CONST):
+        if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = POW
-            node._a = other
+            node._a = operand
             node._b = self
             try:
-                node._da = power_rule(a, b) if other.__class__ is Batch else summed(power_rule(a, b))
+                node._da = power_rule(a, b) if operand.__class__ is Batch else summed(power_rule(a, b))
                 node._db = xlog(out, a)
             except ARITHMETIC_ERRORS as error:
-                raise op_error(POW, error, (other, self), "its derivative") from None
+                raise op_error(POW, error, (operand, self), "its derivative") from None
             return node
-        return link(node, POW, other, self)
+        return link(node, POW, operand, self)
 
     def _leaky_relu(self, other: Node | float | np.ndarray) -> Batch:
         """leaky_relu(a, b) = leaky_relu(a, b)
@@ -431,72 +428,68 @@ class Batch(BatchNode, Value, kind="batch"):
         d/da = 1 if a > 0 else b    (computed as step(a) + (1.0 - step(a)) * b)
         d/db = 0 if a > 0 else a    (computed as (1.0 - step(a)) * a)
         """
-        if other.__class__ is not Batch:
-            if other.__class__ is not Value:
-                other = operand(other, self, LEAKY_RELU)  # a number or an array becomes a constant
-                if other is None:
-                    return NotImplemented
-        elif other.data.size != self.data.size:
-            raise mismatch(LEAKY_RELU, self, other)
+        operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, LEAKY_RELU)
+        if operand is None:  # (a number or an array became a constant; anything else cannot take part)
+            return NotImplemented
+        if type(operand) is Batch and operand.data.size != self.data.size:
+            raise mismatch(LEAKY_RELU, self, operand)
         a = self.data
-        b = other.data
+        b = operand.data
         try:
             out = leaky_relu(a, b)
         except ARITHMETIC_ERRORS as error:
-            raise op_error(LEAKY_RELU, error, (self, other)) from None
+            raise op_error(LEAKY_RELU, error, (self, operand)) from None
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (self._op is not CONST or other._op is not CONST):
+        if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = LEAKY_RELU
             node._a = self
-            node._b = other
+            node._b = operand
             try:
                 node._da = step(a) + (1.0 - step(a)) * b
-                node._db = (1.0 - step(a)) * a if other.__class__ is Batch else summed((1.0 - step(a)) * a)
+                node._db = (1.0 - step(a)) * a if operand.__class__ is Batch else summed((1.0 - step(a)) * a)
             except ARITHMETIC_ERRORS as error:
-                raise op_error(LEAKY_RELU, error, (self, other), "its derivative") from None
+                raise op_error(LEAKY_RELU, error, (self, operand), "its derivative") from None
             return node
-        return link(node, LEAKY_RELU, self, other)
+        return link(node, LEAKY_RELU, self, operand)
 
     def _rleaky_relu(self, other: Node | float | np.ndarray) -> Batch:
         """leaky_relu(a, b) = leaky_relu(a, b)
 
-        (the reflected form: other is a, self is b)
+        (the reflected form: operand is a, self is b)
         d/da = 1 if a > 0 else b    (computed as step(a) + (1.0 - step(a)) * b)
         d/db = 0 if a > 0 else a    (computed as (1.0 - step(a)) * a)
         """
-        if other.__class__ is not Batch:
-            if other.__class__ is not Value:
-                other = operand(other, self, LEAKY_RELU)  # a number or an array becomes a constant
-                if other is None:
-                    return NotImplemented
-        elif other.data.size != self.data.size:
-            raise mismatch(LEAKY_RELU, other, self)
-        a = other.data
+        operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, LEAKY_RELU)
+        if operand is None:  # (a number or an array became a constant; anything else cannot take part)
+            return NotImplemented
+        if type(operand) is Batch and operand.data.size != self.data.size:
+            raise mismatch(LEAKY_RELU, operand, self)
+        a = operand.data
         b = self.data
         try:
             out = leaky_relu(a, b)
         except ARITHMETIC_ERRORS as error:
-            raise op_error(LEAKY_RELU, error, (other, self)) from None
+            raise op_error(LEAKY_RELU, error, (operand, self)) from None
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (other._op is not CONST or self._op is not CONST):
+        if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = LEAKY_RELU
-            node._a = other
+            node._a = operand
             node._b = self
             try:
-                node._da = step(a) + (1.0 - step(a)) * b if other.__class__ is Batch else summed(step(a) + (1.0 - step(a)) * b)
+                node._da = step(a) + (1.0 - step(a)) * b if operand.__class__ is Batch else summed(step(a) + (1.0 - step(a)) * b)
                 node._db = (1.0 - step(a)) * a
             except ARITHMETIC_ERRORS as error:
-                raise op_error(LEAKY_RELU, error, (other, self), "its derivative") from None
+                raise op_error(LEAKY_RELU, error, (operand, self), "its derivative") from None
             return node
-        return link(node, LEAKY_RELU, other, self)
+        return link(node, LEAKY_RELU, operand, self)
 
     def __neg__(self) -> Batch:
         """neg(a) = -a

@@ -31,24 +31,21 @@ class Kind(NamedTuple):
     cls: str  # the class the methods are written into
     math: str  # the math namespace the rules' helpers come from
     operand: str  # the annotation of `other`
-    lift: str  # code that turns `other` into a node or returns NotImplemented ({A}, {B}: the inputs in order)
+    lift: str  # code that turns `other` into a node, `operand`, or returns NotImplemented ({A}, {B}: the inputs)
     scalar_result: bool = False  # a reduction's result is a scalar Value (else the op's result is of this class)
-    wrap: str = ""  # how the derivative of `other` is stored when it may be a scalar node ({own}, {raw}, {X})
+    wrap: str = ""  # how the derivative of `operand` is stored when it may be a scalar node ({own}, {raw}, {X})
     literals: tuple[tuple[str, str], ...] = ()  # derivative expressions stored as another object for own-class inputs
 
 
 SCALAR = Kind("Value", "FloatMath", "Value | float", """
-        if other.__class__ is not Value:
-            other = scalar_constant(other)  # a number becomes a constant Value
-            if other is None:
-                return NotImplemented""")
+        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        if operand is None:
+            return NotImplemented""")
 BATCH = Kind("Batch", "ArrayMath", "Node | float | np.ndarray", """
-        if other.__class__ is not Batch:
-            if other.__class__ is not Value:
-                other = operand(other, self, {OP})  # a number or an array becomes a constant
-                if other is None:
-                    return NotImplemented
-        elif other.data.size != self.data.size:
+        operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, {OP})
+        if operand is None:  # (a number or an array became a constant; anything else cannot take part)
+            return NotImplemented
+        if type(operand) is Batch and operand.data.size != self.data.size:
             raise mismatch({OP}, {A}, {B})""", scalar_result=True,
              wrap="{own} if {X}.__class__ is Batch else summed({raw})", literals=(("1.0", "ONE"),))
 
@@ -80,12 +77,12 @@ METHOD = '''
 
 def method_source(op: Op, kind: Kind, reflected: bool = False) -> str:
     """One method: the template with the op's value and derivative expressions inlined."""
-    A, B = ("other", "self") if reflected else ("self", "other")
+    A, B = ("operand", "self") if reflected else ("self", "operand")
     own = [dict(kind.literals).get(d, d) for d in op.derivatives]  # for an input of the kind's own class
     d = list(own)
-    if op.arity == 2 and kind.wrap:  # `other` may be a scalar node: its derivative is stored summed
+    if op.arity == 2 and kind.wrap:  # `operand` may be a scalar node: its derivative is stored summed
         i = 0 if reflected else 1
-        d[i] = kind.wrap.format(own=own[i], raw=op.derivatives[i], X="other")
+        d[i] = kind.wrap.format(own=own[i], raw=op.derivatives[i], X="operand")
     result = "Value" if kind.scalar_result and op.reduces else kind.cls
     doc = "\n".join(f"        {line}" if line else "" for line in describe(op).splitlines()).lstrip()
     if reflected:

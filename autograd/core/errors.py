@@ -26,7 +26,8 @@ def describe(v: Any) -> str:
     it came from."""
     data = v if isinstance(v, np.ndarray) else getattr(v, "data", v)
     data = summary(data) if isinstance(data, np.ndarray) else repr(data)
-    text = f"{v.label} = {data}" if getattr(v, "label", "") else data
+    label = getattr(v, "label", "")
+    text = f"{label} = {data}" if label else data
     op = getattr(v, "_op", None)
     if op is not None and op.name:
         text += f" (from {op.name})"

@@ -16,7 +16,7 @@ and the method of every op a user defines.
 from __future__ import annotations
 
 import numbers
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 
@@ -25,6 +25,7 @@ from .errors import check_finite, op_error
 from .op import CONST, LEAF, Op, custom, lookup
 
 _new = object.__new__
+N = TypeVar("N", bound="Node")
 ARITHMETIC_ERRORS = (ArithmeticError, ValueError)
 
 
@@ -55,13 +56,13 @@ class Node:
     __slots__ = ("data", "grad", "_label", "_op", "_a", "_b", "_da", "_db", "_pending", "_scope",
                  "__weakref__", "__dict__")
     __array_ufunc__ = None  # numpy on the left of an operator defers to the node's reflected method
-    kinds: ClassVar[dict[str, type[Node]]] = {}  # "scalar" -> Value, "batch" -> Batch (see __init_subclass__)
+    kinds: ClassVar[dict[str, Any]] = {}  # "scalar" -> Value, "batch" -> Batch (see __init_subclass__)
 
     data: Any
     grad: Any
     _op: Op
-    _a: Node | None
-    _b: Node | None
+    _a: Any  # the first input (a Node), None for a leaf; typed Any for the traversal loops, which check
+    _b: Any  # the second input, None for a leaf or a one-input op
     _scope: tuple[Any, ...]
 
     def __init_subclass__(cls, kind: str = "", **kwargs: Any) -> None:
@@ -194,7 +195,7 @@ def constant(x: Any) -> Any:
     return scalar_constant(x)
 
 
-def link(out: Node, op: Op, a: Node, b: Node | None) -> Node:
+def link(out: N, op: Op, a: Node, b: Node | None) -> N:
     """The slow path of every op: record `out = op(a, b)` with its local derivatives from the op table, in
     the math of out's class; or make `out` a constant in no_grad mode or when no input takes a gradient.
     In anomaly mode a NaN or inf value raises AnomalyError naming the op."""
@@ -236,7 +237,7 @@ def apply(op: Op, *operands: Any) -> Any:
     try:
         out = op.rules(math_of(inputs))[0](*[x.data for x in inputs])
     except ARITHMETIC_ERRORS as error:
-        raise op_error(op, error, inputs) from None
+        raise op_error(op, error, tuple(inputs)) from None
     if isinstance(out, np.ndarray) and cls is not batch:
         out = float(out)
     return link(leaf(cls, out, CONST), op, inputs[0], inputs[1] if len(inputs) == 2 else None)

@@ -28,6 +28,7 @@ class Op(str):
     inputs: tuple[str, ...]
     method: str  # the Value method that applies it ('__mul__', 'tanh', ...), '' for none
     reduces: bool  # a batch in, one scalar out (sum, mean)
+    _compiled: dict[type, tuple[Callable[..., Any], tuple[Callable[..., Any], ...]]]
     custom: bool  # a node made by hand whose `_backward` closure is its derivative (the micrograd lecture's way)
 
     def __new__(cls, symbol: str, name: str, value: str = "", derivatives: tuple[str, ...] = (),

@@ -98,7 +98,7 @@ def column(data: Any) -> np.ndarray:
     return np.array(data, dtype=_float64)
 
 
-def operand(x: Any, batch: Node, op: Op) -> Node | None:
+def batch_operand(x: Any, batch: Node, op: Op) -> Node | None:
     """The other operand of a batch op: a number becomes a constant, a 1-D array of the batch's length a
     constant Batch; a scalar Value stays itself. None if x cannot take part."""
     if isinstance(x, Node):

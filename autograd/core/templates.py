@@ -105,7 +105,7 @@ from .arraymath import ArrayMath
 from .builtin_ops import {OPS}
 from .errors import op_error
 from .node import ARITHMETIC_ERRORS, CONST, UNREACHED, Node, link
-from .samples import ONE, BatchNode, mismatch, operand, summed
+from .samples import ONE, BatchNode, batch_operand, mismatch, summed
 from .value import Value
 
 _new = object.__new__

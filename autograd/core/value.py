@@ -17,8 +17,25 @@ from functools import partial
 from . import modes
 from .backward import apply_chain_rule, backward, zero_grad
 from .builtin_ops import (
-    ADD, SUB, MUL, DIV, POW, LEAKY_RELU, NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SOFTPLUS, SIN, COS,
-    SUM, MEAN,
+    ABS,
+    ADD,
+    COS,
+    DIV,
+    EXP,
+    LEAKY_RELU,
+    LOG,
+    MEAN,
+    MUL,
+    NEG,
+    POW,
+    RELU,
+    SIGMOID,
+    SIN,
+    SOFTPLUS,
+    SQRT,
+    SUB,
+    SUM,
+    TANH,
 )
 from .errors import op_error
 from .floatmath import FloatMath
@@ -105,66 +122,64 @@ class Value(Node, kind="scalar"):
         d/da = 1.0
         d/db = 1.0
         """
-        if other.__class__ is not Value:
-            other = scalar_constant(other)  # a number becomes a constant Value
-            if other is None:
-                return NotImplemented
+        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        if operand is None:
+            return NotImplemented
         a = self.data
-        b = other.data
+        b = operand.data
         try:
             out = a + b
         except ARITHMETIC_ERRORS as error:
-            raise op_error(ADD, error, (self, other)) from None
+            raise op_error(ADD, error, (self, operand)) from None
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (self._op is not CONST or other._op is not CONST):
+        if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = ADD
             node._a = self
-            node._b = other
+            node._b = operand
             try:
                 node._da = 1.0
                 node._db = 1.0
             except ARITHMETIC_ERRORS as error:
-                raise op_error(ADD, error, (self, other), "its derivative") from None
+                raise op_error(ADD, error, (self, operand), "its derivative") from None
             return node
-        return link(node, ADD, self, other)
+        return link(node, ADD, self, operand)
 
     def __radd__(self, other: Value | float) -> Value:
         """add(a, b) = a + b
 
-        (the reflected form: other is a, self is b)
+        (the reflected form: operand is a, self is b)
         d/da = 1.0
         d/db = 1.0
         """
-        if other.__class__ is not Value:
-            other = scalar_constant(other)  # a number becomes a constant Value
-            if other is None:
-                return NotImplemented
-        a = other.data
+        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        if operand is None:
+            return NotImplemented
+        a = operand.data
         b = self.data
         try:
             out = a + b
         except ARITHMETIC_ERRORS as error:
-            raise op_error(ADD, error, (other, self)) from None
+            raise op_error(ADD, error, (operand, self)) from None
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (other._op is not CONST or self._op is not CONST):
+        if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = ADD
-            node._a = other
+            node._a = operand
             node._b = self
             try:
                 node._da = 1.0
                 node._db = 1.0
             except ARITHMETIC_ERRORS as error:
-                raise op_error(ADD, error, (other, self), "its derivative") from None
+                raise op_error(ADD, error, (operand, self), "its derivative") from None
             return node
-        return link(node, ADD, other, self)
+        return link(node, ADD, operand, self)
 
     def __sub__(self, other: Value | float) -> Value:
         """sub(a, b) = a - b
@@ -172,66 +187,64 @@ class Value(Node, kind="scalar"):
         d/da = 1.0
         d/db = -1.0
         """
-        if other.__class__ is not Value:
-            other = scalar_constant(other)  # a number becomes a constant Value
-            if other is None:
-                return NotImplemented
+        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        if operand is None:
+            return NotImplemented
         a = self.data
-        b = other.data
+        b = operand.data
         try:
             out = a - b
         except ARITHMETIC_ERRORS as error:
-            raise op_error(SUB, error, (self, other)) from None
+            raise op_error(SUB, error, (self, operand)) from None
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (self._op is not CONST or other._op is not CONST):
+        if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = SUB
             node._a = self
-            node._b = other
+            node._b = operand
             try:
                 node._da = 1.0
                 node._db = -1.0
             except ARITHMETIC_ERRORS as error:
-                raise op_error(SUB, error, (self, other), "its derivative") from None
+                raise op_error(SUB, error, (self, operand), "its derivative") from None
             return node
-        return link(node, SUB, self, other)
+        return link(node, SUB, self, operand)
 
     def __rsub__(self, other: Value | float) -> Value:
         """sub(a, b) = a - b
 
-        (the reflected form: other is a, self is b)
+        (the reflected form: operand is a, self is b)
         d/da = 1.0
         d/db = -1.0
         """
-        if other.__class__ is not Value:
-            other = scalar_constant(other)  # a number becomes a constant Value
-            if other is None:
-                return NotImplemented
-        a = other.data
+        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        if operand is None:
+            return NotImplemented
+        a = operand.data
         b = self.data
         try:
             out = a - b
         except ARITHMETIC_ERRORS as error:
-            raise op_error(SUB, error, (other, self)) from None
+            raise op_error(SUB, error, (operand, self)) from None
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (other._op is not CONST or self._op is not CONST):
+        if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = SUB
-            node._a = other
+            node._a = operand
             node._b = self
             try:
                 node._da = 1.0
                 node._db = -1.0
             except ARITHMETIC_ERRORS as error:
-                raise op_error(SUB, error, (other, self), "its derivative") from None
+                raise op_error(SUB, error, (operand, self), "its derivative") from None
             return node
-        return link(node, SUB, other, self)
+        return link(node, SUB, operand, self)
 
     def __mul__(self, other: Value | float) -> Value:
         """mul(a, b) = a * b
@@ -239,66 +252,64 @@ class Value(Node, kind="scalar"):
         d/da = b
         d/db = a
         """
-        if other.__class__ is not Value:
-            other = scalar_constant(other)  # a number becomes a constant Value
-            if other is None:
-                return NotImplemented
+        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        if operand is None:
+            return NotImplemented
         a = self.data
-        b = other.data
+        b = operand.data
         try:
             out = a * b
         except ARITHMETIC_ERRORS as error:
-            raise op_error(MUL, error, (self, other)) from None
+            raise op_error(MUL, error, (self, operand)) from None
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (self._op is not CONST or other._op is not CONST):
+        if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = MUL
             node._a = self
-            node._b = other
+            node._b = operand
             try:
                 node._da = b
                 node._db = a
             except ARITHMETIC_ERRORS as error:
-                raise op_error(MUL, error, (self, other), "its derivative") from None
+                raise op_error(MUL, error, (self, operand), "its derivative") from None
             return node
-        return link(node, MUL, self, other)
+        return link(node, MUL, self, operand)
 
     def __rmul__(self, other: Value | float) -> Value:
         """mul(a, b) = a * b
 
-        (the reflected form: other is a, self is b)
+        (the reflected form: operand is a, self is b)
         d/da = b
         d/db = a
         """
-        if other.__class__ is not Value:
-            other = scalar_constant(other)  # a number becomes a constant Value
-            if other is None:
-                return NotImplemented
-        a = other.data
+        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        if operand is None:
+            return NotImplemented
+        a = operand.data
         b = self.data
         try:
             out = a * b
         except ARITHMETIC_ERRORS as error:
-            raise op_error(MUL, error, (other, self)) from None
+            raise op_error(MUL, error, (operand, self)) from None
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (other._op is not CONST or self._op is not CONST):
+        if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = MUL
-            node._a = other
+            node._a = operand
             node._b = self
             try:
                 node._da = b
                 node._db = a
             except ARITHMETIC_ERRORS as error:
-                raise op_error(MUL, error, (other, self), "its derivative") from None
+                raise op_error(MUL, error, (operand, self), "its derivative") from None
             return node
-        return link(node, MUL, other, self)
+        return link(node, MUL, operand, self)
 
     def __truediv__(self, other: Value | float) -> Value:
         """div(a, b) = div(a, b)
@@ -306,66 +317,64 @@ class Value(Node, kind="scalar"):
         d/da = 1 / b    (computed as 1.0 / b)
         d/db = -a / b**2    (computed as -out / b)
         """
-        if other.__class__ is not Value:
-            other = scalar_constant(other)  # a number becomes a constant Value
-            if other is None:
-                return NotImplemented
+        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        if operand is None:
+            return NotImplemented
         a = self.data
-        b = other.data
+        b = operand.data
         try:
             out = div(a, b)
         except ARITHMETIC_ERRORS as error:
-            raise op_error(DIV, error, (self, other)) from None
+            raise op_error(DIV, error, (self, operand)) from None
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (self._op is not CONST or other._op is not CONST):
+        if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = DIV
             node._a = self
-            node._b = other
+            node._b = operand
             try:
                 node._da = 1.0 / b
                 node._db = -out / b
             except ARITHMETIC_ERRORS as error:
-                raise op_error(DIV, error, (self, other), "its derivative") from None
+                raise op_error(DIV, error, (self, operand), "its derivative") from None
             return node
-        return link(node, DIV, self, other)
+        return link(node, DIV, self, operand)
 
     def __rtruediv__(self, other: Value | float) -> Value:
         """div(a, b) = div(a, b)
 
-        (the reflected form: other is a, self is b)
+        (the reflected form: operand is a, self is b)
         d/da = 1 / b    (computed as 1.0 / b)
         d/db = -a / b**2    (computed as -out / b)
         """
-        if other.__class__ is not Value:
-            other = scalar_constant(other)  # a number becomes a constant Value
-            if other is None:
-                return NotImplemented
-        a = other.data
+        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        if operand is None:
+            return NotImplemented
+        a = operand.data
         b = self.data
         try:
             out = div(a, b)
         except ARITHMETIC_ERRORS as error:
-            raise op_error(DIV, error, (other, self)) from None
+            raise op_error(DIV, error, (operand, self)) from None
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (other._op is not CONST or self._op is not CONST):
+        if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = DIV
-            node._a = other
+            node._a = operand
             node._b = self
             try:
                 node._da = 1.0 / b
                 node._db = -out / b
             except ARITHMETIC_ERRORS as error:
-                raise op_error(DIV, error, (other, self), "its derivative") from None
+                raise op_error(DIV, error, (operand, self), "its derivative") from None
             return node
-        return link(node, DIV, other, self)
+        return link(node, DIV, operand, self)
 
     def __pow__(self, other: Value | float) -> Value:
         """pow(a, b) = pow(a, b)
@@ -373,66 +382,64 @@ class Value(Node, kind="scalar"):
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
         d/db = a**b * log(a)    (computed as xlog(out, a))
         """
-        if other.__class__ is not Value:
-            other = scalar_constant(other)  # a number becomes a constant Value
-            if other is None:
-                return NotImplemented
+        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        if operand is None:
+            return NotImplemented
         a = self.data
-        b = other.data
+        b = operand.data
         try:
             out = pow(a, b)
         except ARITHMETIC_ERRORS as error:
-            raise op_error(POW, error, (self, other)) from None
+            raise op_error(POW, error, (self, operand)) from None
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (self._op is not CONST or other._op is not CONST):
+        if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = POW
             node._a = self
-            node._b = other
+            node._b = operand
             try:
                 node._da = power_rule(a, b)
                 node._db = xlog(out, a)
             except ARITHMETIC_ERRORS as error:
-                raise op_error(POW, error, (self, other), "its derivative") from None
+                raise op_error(POW, error, (self, operand), "its derivative") from None
             return node
-        return link(node, POW, self, other)
+        return link(node, POW, self, operand)
 
     def __rpow__(self, other: Value | float) -> Value:
         """pow(a, b) = pow(a, b)
 
-        (the reflected form: other is a, self is b)
+        (the reflected form: operand is a, self is b)
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
         d/db = a**b * log(a)    (computed as xlog(out, a))
         """
-        if other.__class__ is not Value:
-            other = scalar_constant(other)  # a number becomes a constant Value
-            if other is None:
-                return NotImplemented
-        a = other.data
+        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        if operand is None:
+            return NotImplemented
+        a = operand.data
         b = self.data
         try:
             out = pow(a, b)
         except ARITHMETIC_ERRORS as error:
-            raise op_error(POW, error, (other, self)) from None
+            raise op_error(POW, error, (operand, self)) from None
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (other._op is not CONST or self._op is not CONST):
+        if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = POW
-            node._a = other
+            node._a = operand
             node._b = self
             try:
                 node._da = power_rule(a, b)
                 node._db = xlog(out, a)
             except ARITHMETIC_ERRORS as error:
-                raise op_error(POW, error, (other, self), "its derivative") from None
+                raise op_error(POW, error, (operand, self), "its derivative") from None
             return node
-        return link(node, POW, other, self)
+        return link(node, POW, operand, self)
 
     def _leaky_relu(self, other: Value | float) -> Value:
         """leaky_relu(a, b) = leaky_relu(a, b)
@@ -440,66 +447,64 @@ class Value(Node, kind="scalar"):
         d/da = 1 if a > 0 else b    (computed as step(a) + (1.0 - step(a)) * b)
         d/db = 0 if a > 0 else a    (computed as (1.0 - step(a)) * a)
         """
-        if other.__class__ is not Value:
-            other = scalar_constant(other)  # a number becomes a constant Value
-            if other is None:
-                return NotImplemented
+        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        if operand is None:
+            return NotImplemented
         a = self.data
-        b = other.data
+        b = operand.data
         try:
             out = leaky_relu(a, b)
         except ARITHMETIC_ERRORS as error:
-            raise op_error(LEAKY_RELU, error, (self, other)) from None
+            raise op_error(LEAKY_RELU, error, (self, operand)) from None
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (self._op is not CONST or other._op is not CONST):
+        if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = LEAKY_RELU
             node._a = self
-            node._b = other
+            node._b = operand
             try:
                 node._da = step(a) + (1.0 - step(a)) * b
                 node._db = (1.0 - step(a)) * a
             except ARITHMETIC_ERRORS as error:
-                raise op_error(LEAKY_RELU, error, (self, other), "its derivative") from None
+                raise op_error(LEAKY_RELU, error, (self, operand), "its derivative") from None
             return node
-        return link(node, LEAKY_RELU, self, other)
+        return link(node, LEAKY_RELU, self, operand)
 
     def _rleaky_relu(self, other: Value | float) -> Value:
         """leaky_relu(a, b) = leaky_relu(a, b)
 
-        (the reflected form: other is a, self is b)
+        (the reflected form: operand is a, self is b)
         d/da = 1 if a > 0 else b    (computed as step(a) + (1.0 - step(a)) * b)
         d/db = 0 if a > 0 else a    (computed as (1.0 - step(a)) * a)
         """
-        if other.__class__ is not Value:
-            other = scalar_constant(other)  # a number becomes a constant Value
-            if other is None:
-                return NotImplemented
-        a = other.data
+        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        if operand is None:
+            return NotImplemented
+        a = operand.data
         b = self.data
         try:
             out = leaky_relu(a, b)
         except ARITHMETIC_ERRORS as error:
-            raise op_error(LEAKY_RELU, error, (other, self)) from None
+            raise op_error(LEAKY_RELU, error, (operand, self)) from None
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
         node._pending = 0
         node._scope = modes.scope_path
-        if modes.plain_recording and (other._op is not CONST or self._op is not CONST):
+        if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = LEAKY_RELU
-            node._a = other
+            node._a = operand
             node._b = self
             try:
                 node._da = step(a) + (1.0 - step(a)) * b
                 node._db = (1.0 - step(a)) * a
             except ARITHMETIC_ERRORS as error:
-                raise op_error(LEAKY_RELU, error, (other, self), "its derivative") from None
+                raise op_error(LEAKY_RELU, error, (operand, self), "its derivative") from None
             return node
-        return link(node, LEAKY_RELU, other, self)
+        return link(node, LEAKY_RELU, operand, self)
 
     def __neg__(self) -> Value:
         """neg(a) = -a

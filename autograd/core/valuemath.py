@@ -87,7 +87,7 @@ class ValueMath:
         """b * a ** (b - 1); a constant 0 where b is a constant 0 (as FloatMath.power_rule). A variable
         exponent that is 0 here keeps its graph: the value is 0, its derivatives need not be."""
         y = _data(b)
-        if (np.all(np.equal(y, 0.0)) if _batched(y) else y == 0.0) and not (isinstance(b, Node) and b.requires_grad):
+        if (np.all(np.equal(y, 0.0)) if _batched(y) else y == 0.0) and not getattr(b, "requires_grad", False):
             return _const(0.0)
         return b * ValueMath.ipow(a, b - 1.0)
 
