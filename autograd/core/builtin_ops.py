@@ -10,6 +10,7 @@ while they are stale.
 from __future__ import annotations
 
 from .define import define_op
+from .op import OPS
 
 ADD = define_op("add", "a + b", ("1.0", "1.0"), symbol="+", method="__add__")
 SUB = define_op("sub", "a - b", ("1.0", "-1.0"), symbol="-", method="__sub__")
@@ -37,3 +38,5 @@ COS = define_op("cos", "cos(a)", ("-sin(a)",))
 # Reductions: a batch's samples summed or averaged into one scalar (the identity on a scalar).
 SUM = define_op("sum", "total(a)", ("ones(a)",), notation=("1 for every sample",), reduces=True)
 MEAN = define_op("mean", "average(a)", ("ones(a) / count(a)",), notation=("1/n for every sample",), reduces=True)
+
+TABLE = tuple(OPS.values())  # the built-in ops above, in order (users' ops are added to OPS after them)

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import ast
 import sys
-import textwrap
 from pathlib import Path
 from typing import NamedTuple
 
 from . import templates as headers
+from .builtin_ops import TABLE
 from .builtin_ops import __name__ as _table_module
 from .define import describe
-from .op import OPS, Op
+from .op import Op
 
 HERE = Path(__file__).resolve().parent
 
@@ -118,7 +118,7 @@ def helpers(kind_ops: list[Op]) -> list[str]:
 def module_source(kind: Kind, header: str) -> str:
     """A whole generated module: the header (imports and the hand-written head of the class), then a
     method per op, and the reflected form of each binary op."""
-    ops = list(OPS.values())
+    ops = list(TABLE)
     used = helpers(ops)
     lines = [header.rstrip("\n")]
     for op in ops:
@@ -127,9 +127,8 @@ def module_source(kind: Kind, header: str) -> str:
             lines.append(method_source(op, kind, reflected=True).rstrip("\n"))
     body = "\n".join(lines) + "\n"
     binding = "\n".join(f"{name} = {kind.math}.{name}" for name in used)
-    op_names = textwrap.fill(", ".join(op.name.upper() for op in ops), 110, initial_indent="    ",
-                             subsequent_indent="    ")
-    return body.replace("{HELPERS}", binding).replace("{OPS}", f"(\n{op_names},\n)")
+    op_names = "".join(f"    {name},\n" for name in sorted(op.name.upper() for op in ops))
+    return body.replace("{HELPERS}", binding).replace("{OPS}", f"(\n{op_names})")
 
 
 def outputs() -> dict[Path, str]:

@@ -68,6 +68,10 @@ total = FloatMath.total
 xlog = FloatMath.xlog
 
 
+def _no_gradient() -> None:
+    """micrograd's default `_backward`: a node made by hand passes nothing on until it is given a closure."""
+
+
 class Value(Node, kind="scalar"):
     """A scalar that remembers how it was computed, so `backward()` can apply the chain rule.
 
@@ -104,7 +108,11 @@ class Value(Node, kind="scalar"):
         Assign a closure to it, as the micrograd lecture writes tanh and exp by hand, and backward()
         calls the closure for this node instead of applying the op table's rule."""
         hand_written = getattr(self, "_hand_written_backward", None)
-        return hand_written if hand_written is not None else partial(apply_chain_rule, self)
+        if hand_written is not None:
+            return hand_written
+        if self.has_custom_backward:  # made by hand and given no closure: as in micrograd, no gradient flows
+            return _no_gradient
+        return partial(apply_chain_rule, self)
 
     @_backward.setter
     def _backward(self, closure: Callable[[], None]) -> None:
