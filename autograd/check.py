@@ -43,8 +43,9 @@ def gradcheck(f: Callable, *args: Any, order: int = 1, eps: float = 1e-6, atol: 
     """
     if order not in (1, 2):
         raise ValueError(f"gradcheck: order must be 1 or 2, got {order!r}")
-    x = [real(a) for a in args]
-    if not x or None in x:
+    given = [real(a) for a in args]
+    x = [a for a in given if a is not None]
+    if not x or len(x) != len(given):
         raise TypeError(f"gradcheck: give f's arguments as numbers, got {args!r}")
     names, everyone = _names(f, len(x)), tuple(range(len(x)))
     rows = []  # (name, analytic, numeric)

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .core import CONST, Value, gradients, real
+from .core import Value, gradients, real
 
 
 def _lift(x: Any, i: int, differentiate: bool) -> Any:
@@ -22,7 +22,7 @@ def _lift(x: Any, i: int, differentiate: bool) -> Any:
     if not differentiate:
         return Value(x, requires_grad=False) if isinstance(x, (float, np.floating)) else x
     if isinstance(x, Value):  # a constant to differentiate by (from an outer grad) becomes a variable
-        return Value(x.data) if x._op is CONST else x
+        return Value(x.data) if x.is_constant else x
     if isinstance(x, np.ndarray) and x.ndim:  # a batch: the gradient is per sample
         return Value(x)
     data = real(x)
@@ -42,14 +42,14 @@ def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
             if not -len(args) <= i < len(args):
                 raise IndexError(f"argnums {i} is out of range for {len(args)} positional arguments")
         nested = any(isinstance(x, Value) for x in args)
-        args = [_lift(x, i, i in nums or i - len(args) in nums) for i, x in enumerate(args)]
-        out = f(*args, **kwargs)
+        lifted = [_lift(x, i, i in nums or i - len(args) in nums) for i, x in enumerate(args)]
+        out = f(*lifted, **kwargs)
         if not isinstance(out, Value):
             if real(out) is None:
                 raise TypeError(f"grad: {getattr(f, '__name__', f)!r} must return a Value or a number, "
                                 f"got {type(out).__name__}")
             out = Value(out, requires_grad=False)  # does not depend on the arguments
-        grads = gradients(out, [args[i] for i in nums], create_graph=nested)
+        grads = gradients(out, [lifted[i] for i in nums], create_graph=nested)
         value = out if nested else out.data
         return value, (tuple(grads) if several else grads[0])
 

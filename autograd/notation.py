@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from .core import CONST, Batch, SummedOverSamples, Unreached, Value, summary, topological_sort
+from .core import Batch, Node, SummedOverSamples, Unreached, summary, topological_sort
 
 DASH = "—"  # a gradient no backward pass has reached
+CUSTOM = "hand-written _backward"  # where a node made by hand gets its local derivatives (no formula in the table)
 INPUT_NAMES = re.compile(r"\b(a|b|out)\b")
 
 
@@ -49,7 +50,7 @@ def _fixed(x: float) -> str:
 def _number(x: Any, style: Any) -> str:
     """The one place numbers become text: a float in `style`; a batch (a Value's array, a grad array, the
     per-sample derivatives a scalar input sums) as its length and mean, "[100] mean 0.42", never in full."""
-    if isinstance(x, Value):
+    if isinstance(x, Node):
         x = x.data
     elif isinstance(x, SummedOverSamples):
         x = x.d
@@ -60,25 +61,25 @@ def _number(x: Any, style: Any) -> str:
 
 def magnitude(x: Any) -> float:
     """|x|, for colouring an edge by its chain-rule term: the largest |entry| of a batch."""
-    x = x.data if isinstance(x, Value) else x
+    x = x.data if isinstance(x, Node) else x
     return float(np.max(np.abs(x))) if isinstance(x, np.ndarray) else abs(x)
 
 
-def grad_of(v: Value) -> Any:
+def grad_of(v: Node) -> Any:
     """v's gradient (a float, or an array for a batch), or None if no backward pass has reached v."""
     g = v.grad
     if isinstance(g, Unreached):
         return None
-    g = g.data if isinstance(g, Value) else g
+    g = g.data if isinstance(g, Node) else g
     return g if isinstance(g, np.ndarray) else float(g)
 
 
-def grad_text(v: Value, style: Any = num) -> str:
+def grad_text(v: Node, style: Any = num) -> str:
     g = grad_of(v)
     return DASH if g is None else style(g)
 
 
-def is_batch(v: Value) -> bool:
+def is_batch(v: Node) -> bool:
     return isinstance(v, Batch)
 
 
@@ -89,40 +90,45 @@ class Names:
     gets a name like any node: its numbers do not fit in a formula).
     """
 
-    def __init__(self, root: Value, nodes: list[Value] | None = None) -> None:
+    def __init__(self, root: Node, nodes: list[Node] | None = None) -> None:
         self.nodes = topological_sort(root) if nodes is None else nodes
         self._names = {id(v): v.label or f"v{k}" for k, v in enumerate(self.nodes, 1)}
 
-    def __call__(self, v: Value) -> str:
-        if v._op is CONST and not v.label and not is_batch(v):
+    def __call__(self, v: Node) -> str:
+        if v.is_constant and not v.label and not is_batch(v):
             return num(v.data)
         return self._names.get(id(v)) or v.label or "?"
 
-    def data(self, v: Value) -> str:
+    def data(self, v: Node) -> str:
         """How a node's value appears inside a formula: `a.data`, or the number for a constant."""
-        return self(v) if v._op is CONST and not v.label and not is_batch(v) else f"{self(v)}.data"
+        return self(v) if v.is_constant and not v.label and not is_batch(v) else f"{self(v)}.data"
 
 
-def equation(node: Value, name: Any) -> str:
-    """The right-hand side that computed `node`: "d * f" for a symbol op, "tanh(e)" otherwise."""
-    op, args = node._op, [name(x) for x in node._prev]
+def equation(node: Node, name: Any) -> str:
+    """The right-hand side that computed `node`: "d * f" for a symbol op, "tanh(e)" otherwise (also for an op
+    made by hand with a `_backward` closure: its name and inputs are all that is known of it)."""
+    op, args = node.op, [name(x) for x in node.inputs]
     if len(args) == 2 and not str(op).isidentifier():
         return f"{args[0]} {op} {args[1]}"
     return f"{op}({', '.join(args)})"
 
 
-def formula(node: Value, position: int, name: Any) -> str:
+def formula(node: Node, position: int, name: Any) -> str:
     """The op table's local derivative of `node` with respect to input `position`, in node names.
 
     `name(v)` writes a node (e.g. `Names.data`); a, b and out are replaced by the inputs and the node.
+    A node with a hand-written `_backward` has no formula (check `node.has_custom_backward` first).
     """
-    inputs = dict(zip(("a", "b"), node._prev), out=node)
-    return INPUT_NAMES.sub(lambda m: name(inputs[m.group(1)]), rule(node._op, position))
+    inputs = dict(zip(("a", "b"), node.inputs), out=node)
+    return INPUT_NAMES.sub(lambda m: name(inputs[m.group(1)]), rule(node, position))
 
 
-def rule(op: Any, position: int) -> str:
-    """The op table's derivative for one input, in its textbook notation where the table has one."""
-    return (getattr(op, "notation", None) or op.derivatives)[position]
+def rule(node: Node, position: int) -> str:
+    """The op table's derivative of `node` for one input, in its textbook notation where the table has one."""
+    if node.has_custom_backward:
+        raise ValueError(f"{node.op!s} has a {CUSTOM}: its local derivatives are numbers, not a formula")
+    op = node.op
+    return (op.notation or op.derivatives)[position]
 
 
 def is_atom(text: str) -> bool:

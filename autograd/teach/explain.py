@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 
-from ..core import CONST, Value, topological_sort
-from ..notation import Names, Text, equation, grad_text, is_batch, num
+from ..core import Node, topological_sort
+from ..notation import CUSTOM, Names, Text, equation, grad_text, is_batch, num
 from .paths import Group, Path, PathGraph
 
 MAX_FACTORS = 300  # listing more factors than this (paths x length) is unreadable: group instead
@@ -21,7 +21,7 @@ MAX_WHERE = 40  # lines explaining local derivatives
 class Explanation:
     """What `explain` found: `total` (= wrt.grad after backward), `count`, `paths` or `groups`, and the text."""
 
-    def __init__(self, root: Value, wrt: Value, count: int, paths: list[Path], groups: list[Group],
+    def __init__(self, root: Node, wrt: Node, count: int, paths: list[Path], groups: list[Group],
                  total: float, text: str) -> None:
         self.root, self.wrt, self.count, self.paths, self.groups, self.total = root, wrt, count, paths, groups, total
         self.text = Text(text)
@@ -35,7 +35,7 @@ class Explanation:
     __str__ = __repr__
 
 
-def explain(root: Value, wrt: Value, limit: int = 20) -> Explanation:
+def explain(root: Node, wrt: Node, limit: int = 20) -> Explanation:
     """d root / d wrt as the sum over paths of products of local derivatives, in symbols and numbers.
 
     Up to `limit` paths are listed one by one; beyond that they are grouped where they split.
@@ -46,7 +46,7 @@ def explain(root: Value, wrt: Value, limit: int = 20) -> Explanation:
     name, head = graph.name, f"d{graph.name(root)}/d{graph.name(wrt)}"
     count = graph.count.get(id(root), 0)
     if not count:
-        why = "it is a constant" if wrt._op is CONST else f"{name(root)} does not depend on it"
+        why = "it is a constant" if wrt.is_constant else f"{name(root)} does not depend on it"
         return Explanation(root, wrt, 0, [], [], 0.0, f"{head} = 0.0: no gradient flows to {name(wrt)} ({why})")
     if wrt is root:
         path = Path((root,), (), (), 1.0, ())
@@ -101,16 +101,17 @@ def _plural(n: int, word: str) -> str:
     return f"{text} {word}{'' if n == 1 else 's'}"
 
 
-def tape(root: Value) -> Text:
+def tape(root: Node) -> Text:
     """The graph as equations in the order they were computed, like a tape (or JAX's jaxpr)."""
     nodes = topological_sort(root)
     name = Names(root, nodes)
     rows = []
     for v in nodes:
-        if v._op is CONST and not v.label and v is not root and not is_batch(v):
+        if v.is_constant and not v.label and v is not root and not is_batch(v):
             continue  # an unnamed scalar constant is written inline, as its number
-        kind = equation(v, name) if v._a is not None else "constant" if v._op is CONST else "leaf"
+        kind = equation(v, name) if not v.is_leaf else "constant" if v.is_constant else "leaf"
         note = "   (output)" if v is root else ""
+        note += f"   ({CUSTOM})" if v.has_custom_backward else ""
         rows.append((f"{name(v)} = {kind}", f"data={num(v.data)}", f"grad={grad_text(v)}{note}"))
     widths = [max(len(row[k]) for row in rows) for k in range(2)]
     lines = [f"{a:<{widths[0]}}   {b:<{widths[1]}}   {c}" for a, b, c in rows]

@@ -9,41 +9,43 @@ and the paths themselves only when `explain` has decided there are few enough to
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..core import CONST, Batch, SummedOverSamples, Value, local_derivatives, topological_sort
-from ..notation import INPUT_NAMES, Names, formula, num, rule
+from ..core import Batch, Node, SummedOverSamples, local_derivatives, topological_sort
+from ..notation import CUSTOM, INPUT_NAMES, Names, formula, num, rule
 
 
 class Path(NamedTuple):
     """One path root -> ... -> wrt: its nodes, the local derivative along each edge, their product."""
 
-    nodes: tuple[Value, ...]
-    factors: tuple[float, ...]
+    nodes: tuple[Node, ...]
+    factors: tuple[Any, ...]  # floats; per-sample arrays (or SummedOverSamples) in a batch graph
     symbols: tuple[str, ...]
     product: float
     positions: tuple[int, ...]  # which input of each node the path goes down (a * a has two edges to a)
 
 
-class Group(NamedTuple):
+@dataclass(frozen=True)
+class Group:
     """The paths through one edge at a cut: how many, and their summed products (a chain of total derivatives)."""
 
-    via: Value
+    via: Node
     count: int
     symbols: tuple[str, ...]
-    factors: tuple[float, ...]
+    factors: tuple[Any, ...]
     subtotal: float
 
 
 class PathGraph:
     """The part of the graph between root and wrt, with path counts and derivatives by dynamic programming."""
 
-    def __init__(self, root: Value, wrt: Value) -> None:
+    def __init__(self, root: Node, wrt: Node) -> None:
         self.root, self.wrt, self.nodes = root, wrt, topological_sort(root)
         self.name = Names(root, self.nodes)
-        self.edges: dict[int, list[tuple[int, Value, float]]] = {}  # node -> (position, input, local) towards wrt
+        self.edges: dict[int, list[tuple[int, Node, Any]]] = {}  # node -> (position, input, local) towards wrt
         self.count: dict[int, int] = {}  # paths from node down to wrt
         self.down: dict[int, Any] = {}  # d node / d wrt (per sample for a batch node)
         self.batched = any(isinstance(v, Batch) for v in self.nodes)
@@ -51,27 +53,27 @@ class PathGraph:
             raise ValueError(f"explain: {self.name(wrt)} is a batch; explain the gradient of a scalar Value (a "
                              f"parameter, say), or read the per-sample gradients in {self.name(wrt)}.grad after "
                              f"backward()")
-        if wrt._op is CONST:
+        if wrt.is_constant:
             return
         for v in self.nodes:  # inputs first
             if v is wrt:
                 self.count[id(v)], self.down[id(v)] = 1, 1.0
                 continue
-            if not any(id(x) in self.count for x in v._prev):
+            if not any(id(x) in self.count for x in v.inputs):
                 continue
-            positions = [i for i, x in enumerate(v._prev) if x._op is not CONST]
+            positions = [i for i, x in enumerate(v.inputs) if not x.is_constant]
             edges = [(i, x, local) for i, (x, local) in zip(positions, local_derivatives(v)) if id(x) in self.count]
             self.edges[id(v)] = edges
             self.count[id(v)] = sum(self.count[id(x)] for _, x, _ in edges)
             self.down[id(v)] = _add([tangent(v, local, self.down[id(x)]) for _, x, local in edges])
 
-    def symbol(self, top: Value, bottom: Value) -> str:
+    def symbol(self, top: Node, bottom: Node) -> str:
         return f"d{self.name(top)}/d{self.name(bottom)}"
 
     def paths(self) -> list[Path]:
         """Every path, depth first with inputs in order (only called when there are few)."""
         found: list[Path] = []
-        stack: list[tuple[tuple[Value, ...], tuple[float, ...], tuple[int, ...]]] = [((self.root,), (), ())]
+        stack: list[tuple[tuple[Node, ...], tuple[Any, ...], tuple[int, ...]]] = [((self.root,), (), ())]
         while stack:
             nodes, factors, positions = stack.pop()
             v = nodes[-1]
@@ -83,7 +85,7 @@ class PathGraph:
                 stack.append((nodes + (x,), factors + (local,), positions + (position,)))
         return found
 
-    def _product(self, nodes: tuple[Value, ...], factors: tuple[Any, ...]) -> float:
+    def _product(self, nodes: tuple[Node, ...], factors: tuple[Any, ...]) -> float:
         """A path's product of local derivatives; through a batch, per sample and summed where it rejoins
         a scalar (or at a batch root, whose every sample is seeded with 1)."""
         if not self.batched:
@@ -103,17 +105,20 @@ class PathGraph:
 
     def where(self, path: Path) -> list[str]:
         """Each local derivative of a path as the op table writes it ("dL/dd = f = -2.0"), except plain
-        numbers such as add's 1.0."""
+        numbers such as add's 1.0; for a node made by hand, the number its `_backward` closure applies."""
         lines = []
         for top, bottom, local, position in zip(path.nodes, path.nodes[1:], path.factors, path.positions):
-            if not INPUT_NAMES.search(rule(top._op, position)):
+            if top.has_custom_backward:
+                lines.append(f"{self.symbol(top, bottom)} = {num(local)}   ({top.op.name}: {CUSTOM})")
+                continue
+            if not INPUT_NAMES.search(rule(top, position)):
                 continue
             text = formula(top, position, self.name)
             shown = f" = {num(local)}" if text != num(local) else ""
-            lines.append(f"{self.symbol(top, bottom)} = {text}{shown}   ({top._op.name})")
+            lines.append(f"{self.symbol(top, bottom)} = {text}{shown}   ({top.op.name})")
         return lines
 
-    def groups(self) -> tuple[list[Group], Value]:
+    def groups(self) -> tuple[list[Group], Node]:
         """Group the paths where they first split below the root, or where they last join above wrt,
         whichever gives more groups (an MLP's paths fan out just above a weight, not at the loss)."""
         top, prefix = self.root, 1.0
@@ -125,8 +130,8 @@ class PathGraph:
         up = self._groups_above_wrt()
         return (up[0], up[1]) if len(up[0]) > len(down) else (down, top)
 
-    def _groups_above_wrt(self) -> tuple[list[Group], Value]:
-        users: dict[int, list[tuple[Value, float]]] = {}
+    def _groups_above_wrt(self) -> tuple[list[Group], Node]:
+        users: dict[int, list[tuple[Node, Any]]] = {}
         for v in self.nodes:
             for _, x, local in self.edges.get(id(v), ()):
                 users.setdefault(id(x), []).append((v, local))
@@ -148,7 +153,7 @@ class PathGraph:
                   for v, local in users.get(id(bottom), ())]
         return groups, bottom
 
-    def _group(self, via: Value, chain: list[tuple[Value, Value, Any]], count: int | None = None) -> Group:
+    def _group(self, via: Node, chain: list[tuple[Node, Node, Any]], count: int | None = None) -> Group:
         """A group's chain of (total) derivatives root -> top -> x -> wrt (d root/d top, the edge's local
         derivative, d x/d wrt); links from a node to itself are left out."""
         (_, top, adjoint), (_, _, local), (_, _, down) = chain
@@ -159,7 +164,7 @@ class PathGraph:
                      tuple(self.symbol(a, b) for a, b, _ in chain), factors, subtotal)
 
 
-def tangent(node: Value, local: Any, down: Any) -> Any:
+def tangent(node: Node, local: Any, down: Any) -> Any:
     """d node / d wrt along one edge: the local derivative times the input's d input / d wrt. Per sample
     into a batch node; summed over the samples where a batch enters a scalar node (sum, mean)."""
     if isinstance(local, SummedOverSamples):  # a scalar input of a batch node: each sample's own derivative

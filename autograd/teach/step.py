@@ -11,20 +11,21 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..core import CONST, SummedOverSamples, Value
-from ..notation import Names, equation, is_atom, num
+from ..core import Node, SummedOverSamples
+from ..notation import CUSTOM, Names, equation, is_atom, num
 
 
 class Term(NamedTuple):
     """One `input.grad += local * node.grad` of a step, with the grad before and after."""
 
-    input: Value
-    formula: str
+    input: Node
+    formula: str  # the op table's formula in node names; for a hand-written `_backward`, the number it applies
     local: Any  # floats; arrays in a batch graph (a scalar input's local derivative is a SummedOverSamples)
     upstream: Any
     contribution: Any
     before: Any
     after: Any
+    custom: bool = False  # the local derivative comes from a hand-written `_backward` closure (no formula)
 
 
 class Step:
@@ -34,7 +35,7 @@ class Step:
     recorded when the step was applied.
     """
 
-    def __init__(self, index: int, total: int, node: Value, terms: list[Term], names: Names, root: Value) -> None:
+    def __init__(self, index: int, total: int, node: Node, terms: list[Term], names: Names, root: Node) -> None:
         self.index, self.total, self.node, self.terms = index, total, node, terms
         self.grad, self._names, self._root, self._text = node.grad, names, root, ""
 
@@ -52,20 +53,22 @@ class Step:
     __str__ = __repr__
 
 
-def describe(step: Step, name: Names, root: Value) -> str:
-    """The step's headline, d root / d node, and one aligned line per term: formula, numbers, running total."""
+def describe(step: Step, name: Names, root: Node) -> str:
+    """The step's headline, d root / d node, and one aligned line per term: formula, numbers, running total
+    (and, for a node made by hand, that its local derivative is the number its `_backward` closure applies)."""
     node = step.node
     lines = [f"{step.headline:<30}  d{name(root)}/d{name(node)} = {num(step.grad)}"]
     rows = [(f"{name(t.input)}.grad += {product(t.formula, name(node), isinstance(t.local, SummedOverSamples))}",
-             num(t.local), num(t.upstream), num(t.contribution), f"{name(t.input)}.grad = {running_total(t)}")
+             num(t.local), num(t.upstream), num(t.contribution), f"{name(t.input)}.grad = {running_total(t)}",
+             f"   ({CUSTOM})" if t.custom else "")
             for t in step.terms]
     widths = [max((len(row[k]) for row in rows), default=0) for k in range(4)]
     indent = " " * len(f"step {step.index}/{step.total}  ")
-    for text, local, upstream, term, total in rows:
+    for text, local, upstream, term, total, note in rows:
         lines.append(f"{indent}{text:<{widths[0]}} = {local:>{widths[1]}} * {upstream:>{widths[2]}} = "
-                     f"{term:>{widths[3]}}   → {total}")
-    for x in node._prev:
-        if x._op is CONST:
+                     f"{term:>{widths[3]}}   → {total}{note}")
+    for x in node.inputs:
+        if x.is_constant:
             lines.append(f"{indent}({name(x)} is a constant: it gets no gradient)")
     return "\n".join(lines)
 

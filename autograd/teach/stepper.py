@@ -12,7 +12,7 @@ from typing import Any
 
 import graphviz
 
-from ..core import CONST, UNREACHED, Value, backward_order, local_derivatives, start_grad
+from ..core import UNREACHED, Node, backward_order, local_derivatives, start_grad
 from ..notation import Names, Text, equation, formula, num
 from ..viz import draw_dot
 from .step import Step, Term
@@ -25,16 +25,16 @@ class Stepper:
     "—" until reached), the root gets `grad`, leaves keep what they have and accumulate.
     """
 
-    def __init__(self, root: Value, grad: Any = 1.0) -> None:
+    def __init__(self, root: Node, grad: Any = 1.0) -> None:
         self.root, self.order = root, backward_order(root)  # exactly the order backward() applies
         self.names = Names(root)
-        self.history: list[tuple[Step, list[tuple[Value, float]]]] = []
+        self.history: list[tuple[Step, list[tuple[Node, Any]]]] = []
         for v in self.order:
             v.grad = UNREACHED
         seed = start_grad(root, grad)
-        if root._a is not None:
+        if not root.is_leaf:
             root.grad = seed
-        elif root._op is not CONST:
+        elif not root.is_constant:
             root.grad = root.grad + seed
 
     def __len__(self) -> int:
@@ -50,7 +50,7 @@ class Stepper:
         return self.position == len(self.order)
 
     @property
-    def current(self) -> Value | None:
+    def current(self) -> Node | None:
         """The node whose chain rule was applied last (None before the first step)."""
         return self.history[-1][0].node if self.history else None
 
@@ -59,17 +59,24 @@ class Stepper:
         return [step for step, _ in self.history]
 
     def step(self) -> Step:
-        """Apply the next node's chain rule: `input.grad += local derivative * node.grad` for each input."""
+        """Apply the next node's chain rule: `input.grad += local derivative * node.grad` for each input.
+
+        For a node made by hand with a `_backward` closure the local derivatives are the numbers the closure
+        applies (`local_derivatives` runs it once to find them): there is no formula, the number is shown.
+        """
         if self.done:
             raise StopIteration(f"all {len(self)} steps are done; s.back() undoes one, s.goto(0) goes to the start")
         node, name = self.order[self.position], self.names
-        terms, undo = [], []
-        inputs = [(i, x) for i, x in enumerate(node._prev) if x._op is not CONST]
+        terms: list[Term] = []
+        undo: list[tuple[Node, Any]] = []
+        custom = node.has_custom_backward
+        inputs = [(i, x) for i, x in enumerate(node.inputs) if not x.is_constant]
         for (position, x), (_, local) in zip(inputs, local_derivatives(node)):
             before, contribution = x.grad, local * node.grad
             undo.append((x, before))
             x.grad = before + contribution  # backward()'s `input.grad += local * grad` (a new array for a batch)
-            terms.append(Term(x, formula(node, position, name.data), local, node.grad, contribution, before, x.grad))
+            text = num(local) if custom else formula(node, position, name.data)
+            terms.append(Term(x, text, local, node.grad, contribution, before, x.grad, custom))
         step = Step(self.position + 1, len(self), node, terms, name, self.root)
         self.history.append((step, undo))
         return step
@@ -89,10 +96,10 @@ class Stepper:
             self.step()
         return self
 
-    def goto(self, target: int | Value) -> Stepper:
+    def goto(self, target: int | Node) -> Stepper:
         """Go forward or back to a step number (0 = the start), to just after a node's step, or to
         the point where a leaf's grad is complete."""
-        if isinstance(target, Value):
+        if isinstance(target, Node):
             target = self._position_of(target)
         if not 0 <= target <= len(self):
             raise IndexError(f"step {target} is out of range: this pass has steps 0 to {len(self)}")
@@ -102,13 +109,13 @@ class Stepper:
             self.step()
         return self
 
-    def _position_of(self, node: Value) -> int:
+    def _position_of(self, node: Node) -> int:
         if node is self.root:
             return 1 if self.order else 0
-        if node._a is not None:  # just after its own step
+        if not node.is_leaf:  # just after its own step
             found = [k + 1 for k, v in enumerate(self.order) if v is node]
         else:  # just after the last step that adds to it
-            found = [k + 1 for k, v in enumerate(self.order) if any(x is node for x in v._prev)]
+            found = [k + 1 for k, v in enumerate(self.order) if any(x is node for x in v.inputs)]
         if not found:
             raise ValueError(f"{self.names(node)} is not part of the graph below {self.names(self.root)}")
         return found[-1]

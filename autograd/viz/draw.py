@@ -2,8 +2,8 @@
 
 `draw_dot` only builds DOT text (a `graphviz.Digraph`), so it works without Graphviz installed;
 rendering (`.render()`, `save_svg`, Jupyter's inline display) runs the `dot` program. What is
-drawn is decided in `viz_layout` (roles, Module groups, size limit), how it looks in `viz_style`,
-and files are written by `viz_files`.
+drawn is decided in `layout` (roles, Module groups, size limit), how it looks in `styles`, and
+files are written by `files`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import graphviz
 
-from ..core import CONST, Value, local_derivatives
+from ..core import Node, local_derivatives
 from ..notation import Names, fixed, grad_of, grad_text, magnitude, num
 from .files import GraphvizNotFoundError, write_svg
 from .layout import Box, Layout, Path
@@ -38,9 +38,9 @@ from .styles import legend as legend_table
 EDGE_LABELS_UP_TO = 100  # values; beyond this edge labels are clutter, colour and width still show the flow
 
 
-def draw_dot(root: Value, format: str = "svg", rankdir: str = "LR", *, parameters: Iterable[Value] | None = None,
-             model: Any = None, highlight: Value | Iterable[Value] | None = None, group: str | None = "auto",
-             max_nodes: int = 300, flow: bool | Iterable[Value] = True, legend: bool = True,
+def draw_dot(root: Node, format: str = "svg", rankdir: str = "LR", *, parameters: Iterable[Node] | None = None,
+             model: Any = None, highlight: Node | Iterable[Node] | None = None, group: str | None = "auto",
+             max_nodes: int = 300, flow: bool | Iterable[Node] = True, legend: bool = True,
              title: str = "") -> graphviz.Digraph:
     """The graph below `root`: a `{ label | data | grad }` record per Value and an op node per computed one.
 
@@ -70,7 +70,7 @@ def draw_dot(root: Value, format: str = "svg", rankdir: str = "LR", *, parameter
             _draw_value(where, v, ids[id(v)], layout.role(v), names(v), id(v) in marked)
         terms = _terms(v) if applied is None or id(v) in applied else [None, None]
         target = ids[id(box)] if box else ids[id(v)] + "op"
-        for position, x in enumerate(v._prev):
+        for position, x in enumerate(v.inputs):
             source = layout.box_of.get(id(x))
             unit = ids[id(x) if source is None else id(source)]
             key = (unit, target) if source is not None or box is not None else (unit, target, position)
@@ -108,7 +108,7 @@ def _draw_box(graph: graphviz.Digraph, box: Box, node_id: str, layout: Layout, m
         style.update(color=ROLES["output"][1], penwidth="2.5")
     outer = layout.names[box.cluster[-1]] + "." if box.cluster and box.cluster != box.path else ""
     title = box.name[len(outer):] if outer and box.name.startswith(outer) else box.name  # the frame shows the rest
-    outputs = [(v.label or f"out ({v._op})", fixed(v.data), grad_text(v, fixed)) for v in box.outputs]
+    outputs = [(v.label or f"out ({v.op})", fixed(v.data), grad_text(v, fixed)) for v in box.outputs]
     params = sum(layout.role(v) == "parameter" for v in box.members)
     graph.node(node_id, box_label(title, outputs, len(box.members), params), shape="box", **style)
 
@@ -118,38 +118,39 @@ def _legend(layout: Layout, flows: bool, highlight: bool, title: str) -> str:
     drawn = [v for v in layout.nodes if id(v) not in layout.box_of]
     roles = {layout.role(v) for v in drawn} | ({"module"} if layout.boxes else set())
     shown = drawn + [v for box in layout.boxes.values() for v in box.outputs]
-    unreached = any(grad_of(v) is None and v._op is not CONST for v in shown)
+    unreached = any(grad_of(v) is None and not v.is_constant for v in shown)
     return legend_table(roles, flows, unreached, highlight, title)
 
 
-def _draw_value(graph: graphviz.Digraph, v: Value, node_id: str, role: str, name: str, hot: bool) -> None:
+def _draw_value(graph: graphviz.Digraph, v: Node, node_id: str, role: str, name: str, hot: bool) -> None:
     """A value's record `{ name | data | grad }`, and for a computed value its op node and the edge between."""
     grad = "no grad" if role == "constant" else f"grad {grad_text(v, fixed)}"
     label = record(name, f"data {fixed(v.data)}", grad)
     graph.node(node_id, label, shape="record", tooltip=f"{name}: {role}", **node_style(role, hot))
-    if v._a is not None:
-        graph.node(node_id + "op", **op_style(v._op, hot))
+    if not v.is_leaf:
+        graph.node(node_id + "op", **op_style(v.op, hot, custom=v.has_custom_backward))
         graph.edge(node_id + "op", node_id, color=HIGHLIGHT if hot else ARROW)
 
 
-def _terms(v: Value) -> list[Any]:
+def _terms(v: Node) -> list[Any]:
     """The chain-rule term along each input edge of v (local derivative x v.grad; an array along an edge into
-    a batch), None where none flows."""
+    a batch), None where none flows. For a node with a hand-written `_backward` the local derivatives are the
+    numbers its closure applies (`local_derivatives` runs it once to find them)."""
     g = grad_of(v)
-    if v._a is None or g is None:
+    if v.is_leaf or g is None:
         return [None, None]
     local = iter(local_derivatives(v))
-    return [None if x._op is CONST else next(local)[1] * g for x in v._prev]
+    return [None if x.is_constant else next(local)[1] * g for x in v.inputs]
 
 
 def _highlights(layout: Layout, highlight: Any) -> tuple[set[int], set[tuple[int, int]]]:
     """Emphasised node ids, and the edges on every path from the root to each highlighted leaf."""
-    targets = [] if highlight is None else [highlight] if isinstance(highlight, Value) else list(highlight)
+    targets = [] if highlight is None else [highlight] if isinstance(highlight, Node) else list(highlight)
     nodes, edges = {id(t) for t in targets}, set()
-    for leaf in (t for t in targets if t._a is None):
+    for leaf in (t for t in targets if t.is_leaf):
         reaches = {id(leaf)}
         for v in layout.nodes:  # inputs come first, so a node's inputs are settled before it
-            for x in v._prev:
+            for x in v.inputs:
                 if id(x) in reaches:
                     reaches.add(id(v))
                     edges.add((id(x), id(v)))
@@ -157,7 +158,7 @@ def _highlights(layout: Layout, highlight: Any) -> tuple[set[int], set[tuple[int
     return nodes, edges
 
 
-def save_svg(root: Value | graphviz.Digraph, path: str | os.PathLike, **options: Any) -> pathlib.Path:
+def save_svg(root: Node | graphviz.Digraph, path: str | os.PathLike, **options: Any) -> pathlib.Path:
     """Render `root` (a Value, drawn with `draw_dot(root, **options)`, or a ready Digraph) to exactly
     `path`, atomically; GraphvizNotFoundError says how to install `dot` if it is missing."""
     graph = root if isinstance(root, graphviz.Digraph) else draw_dot(root, **{**options, "format": "svg"})

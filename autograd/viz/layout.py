@@ -1,8 +1,8 @@
 """What a graph picture contains: each node's role, its Module group, and how many nodes get drawn.
 
-Kept apart from the Graphviz output (autograd/viz.py) so that the rules are plain data that can
+Kept apart from the Graphviz output (autograd/viz/draw.py) so that the rules are plain data that can
 be tested without rendering: which leaf is an input or a parameter, which Module call a node
-belongs to (`Value._scope`), which nodes a collapsed view hides, and whether the drawing is small
+belongs to (`node.scope`), which nodes a collapsed view hides, and whether the drawing is small
 enough for Graphviz (`dot` takes ~20 s for 2,000 nodes, so big graphs are refused up front).
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..core import CONST, Value, topological_sort
+from ..core import Node, topological_sort
 
 GROUPS = ("auto", None, "cluster", "collapse")
 Path = tuple[int, ...]  # a scope: the ids of its owners, outermost first
@@ -22,15 +22,15 @@ class Box:
 
     def __init__(self, path: Path, name: str) -> None:
         self.path, self.name = path, name
-        self.members: list[Value] = []
-        self.outputs: list[Value] = []
+        self.members: list[Node] = []
+        self.outputs: list[Node] = []
         self.cluster: Path = path[:-1]  # the enclosing scope it is drawn in
 
 
 class Layout:
     """The drawing plan for `root`: roles, groups, and the mode chosen for the size limit."""
 
-    def __init__(self, root: Value, *, parameters: Iterable[Value] | None = None, model: Any = None,
+    def __init__(self, root: Node, *, parameters: Iterable[Node] | None = None, model: Any = None,
                  group: str | None = "auto", max_nodes: int = 300) -> None:
         if group not in GROUPS:
             raise ValueError(f"group must be one of {GROUPS}, got {group!r}")
@@ -38,9 +38,9 @@ class Layout:
         if parameters is None and callable(getattr(model, "parameters", None)):
             parameters = model.parameters()
         self.parameters = {id(p) for p in parameters or ()}
-        self.users: dict[int, list[Value]] = {}
+        self.users: dict[int, list[Node]] = {}
         for v in self.nodes:
-            for x in v._prev:
+            for x in v.inputs:
                 self.users.setdefault(id(x), []).append(v)
         self.owners, self.names = _owner_names(self.nodes, model)
         self.home = self._homes()
@@ -50,19 +50,19 @@ class Layout:
             self.boxes = {}
         self.box_of = {id(v): box for box in self.boxes.values() for v in box.members}
 
-    def role(self, v: Value) -> str:
+    def role(self, v: Node) -> str:
         """output, constant, parameter, input (a leaf that takes a gradient) or intermediate."""
         if v is self.root:
             return "output"
-        if v._op is CONST:
+        if v.is_constant:
             return "constant"
-        if v._a is None:
+        if v.is_leaf:
             return "parameter" if id(v) in self.parameters else "input"
         return "intermediate"
 
     def _homes(self) -> dict[int, Path]:
         """Each node's scope path; a scopeless leaf used only inside one scope is drawn in it."""
-        home = {id(v): tuple(map(id, v._scope)) for v in self.nodes if v._a is not None or v._scope}
+        home = {id(v): tuple(map(id, v.scope)) for v in self.nodes if not v.is_leaf or v.scope}
         for v in self.nodes:
             if id(v) not in home:
                 paths = {home[id(u)] for u in self.users.get(id(v), ())}
@@ -87,11 +87,11 @@ class Layout:
 
     def count(self, mode: str | None) -> int:
         """How many Graphviz nodes a mode draws: a record per value plus an op node per computed value."""
-        flat = len(self.nodes) + sum(v._a is not None for v in self.nodes)
+        flat = len(self.nodes) + sum(not v.is_leaf for v in self.nodes)
         if mode != "collapse" or not self.boxes:
             return flat
         hidden = [v for box in self.boxes.values() for v in box.members]
-        return flat - len(hidden) - sum(v._a is not None for v in hidden) + len(self.boxes)
+        return flat - len(hidden) - sum(not v.is_leaf for v in hidden) + len(self.boxes)
 
     def _choose(self, group: str | None, max_nodes: int) -> str | None:
         if group == "auto":
@@ -115,7 +115,7 @@ class Layout:
                        f"summarise it: draw part of it (a value nearer the inputs) or pass max_nodes={n}.")
 
 
-def _owner_names(nodes: list[Value], model: Any) -> tuple[dict[int, Any], dict[int, str]]:
+def _owner_names(nodes: list[Node], model: Any) -> tuple[dict[int, Any], dict[int, str]]:
     """Scope owners by id, and their names: from model.named_modules(), else type name + index.
 
     The fallback index counts owners of a type from the inputs towards the root (by the height of
@@ -125,8 +125,8 @@ def _owner_names(nodes: list[Value], model: Any) -> tuple[dict[int, Any], dict[i
     lowest: dict[int, tuple[int, int]] = {}
     height: dict[int, int] = {}
     for k, v in enumerate(nodes):  # inputs before the nodes that use them
-        height[id(v)] = 1 + max((height[id(x)] for x in v._prev), default=-1)
-        for owner in v._scope:
+        height[id(v)] = 1 + max((height[id(x)] for x in v.inputs), default=-1)
+        for owner in v.scope:
             owners.setdefault(id(owner), owner)
             lowest[id(owner)] = min(lowest.get(id(owner), (height[id(v)], k)), (height[id(v)], k))
     names: dict[int, str] = {}

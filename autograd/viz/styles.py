@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 import re
 from html import escape
-from typing import Any
+
+from ..core import Op
 
 # role: (fill, border, legend text)
 ROLES = {
@@ -22,6 +23,7 @@ ROLES = {
     "module": ("#e6dcf5", "#674ea7", "Module call (collapsed)"),
 }
 OP_FILL = "#f3f3f3"
+CUSTOM_MARK = "(custom _backward)"  # under the name of an op made by hand with a `_backward` closure
 HIGHLIGHT = "#cc00cc"  # magenta: unlike any role or flow colour
 ARROW = "#555555"
 CLUSTER = {"style": "rounded,dashed", "color": "#8e7cc3", "fontcolor": "#674ea7", "fontsize": "11"}
@@ -90,10 +92,16 @@ def node_style(role: str, hot: bool, style: str = "filled") -> dict[str, str]:
     return {"style": style, "fillcolor": fill, "color": HIGHLIGHT if hot else border, "penwidth": "3" if hot else "1"}
 
 
-def op_style(op: Any, hot: bool) -> dict[str, str]:
-    """A small node showing the op's symbol; hovering it (in an SVG) shows the op table's formulas."""
+def op_style(op: Op, hot: bool, custom: bool = False) -> dict[str, str]:
+    """A small node showing the op's symbol; hovering it (in an SVG) shows the op table's formulas.
+
+    `custom`: the node was made by hand with a `_backward` closure (the micrograd lecture's way), so there
+    is no formula to show: the node says so, under the op's name.
+    """
     text = str(op)
     tip = f"{op.name}({', '.join(op.inputs)}) = {op.value};  " + ";  ".join(op.formulas)
+    if custom:
+        text, tip = f"{text}\\n{CUSTOM_MARK}", f"{op.name}: its derivative is a hand-written _backward closure"
     return {"label": text, "shape": "circle" if len(text) <= 2 else "ellipse", "style": "filled", "fillcolor": OP_FILL,
             "fontsize": "10", "margin": "0.02", "width": "0.3", "height": "0.3", "tooltip": tip,
             "color": HIGHLIGHT if hot else ARROW, "penwidth": "2.5" if hot else "1"}
@@ -101,7 +109,7 @@ def op_style(op: Any, hot: bool) -> dict[str, str]:
 
 def edge_style(terms: list[float], hot: bool, label: str = "") -> dict[str, str]:
     """An input edge: coloured by the largest chain-rule term along it (plain if none flowed yet); for a
-    batch, give each term's largest |entry| (`render.magnitude`)."""
+    batch, give each term's largest |entry| (`notation.magnitude`)."""
     style = flow_style(max(map(abs, terms))) if terms else {"color": ARROW}
     if label:
         style["label"] = label

@@ -184,3 +184,54 @@ def test_tape_names_unlabelled_nodes_and_inlines_constants():
                                                                     "v6 = v4 + 1.0"]
     assert str(tape(Value(5.0, requires_grad=False))).split() == ["5.0", "=", "constant", "data=5.0", "grad=—",
                                                                   "(output)"]
+
+
+# --- a node made by hand with a `_backward` closure (the micrograd lecture's tanh) --------------------
+
+
+def hand_written_tanh(x: Value) -> tuple[Value, float]:
+    """The lecture's tanh written out: a node linked by hand, its derivative a closure. (out, t)"""
+    t = math.tanh(x.data)
+    out = Value(t, (x,), "mytanh")
+
+    def _backward():
+        x.grad += (1 - t**2) * out.grad
+
+    out._backward = _backward
+    return out, t
+
+
+def test_explain_uses_the_number_a_hand_written_backward_applies():
+    x = Value(0.5, label="x")
+    out, t = hand_written_tanh(x)
+    ex = explain(out, x)
+    assert ex.count == 1 and ex.total == 1 - t**2
+    assert str(ex).splitlines() == [
+        "dv2/dx: 1 path from v2 to x",
+        "  dv2/dx = 0.786448",
+        "  where dv2/dx = 0.786448   (mytanh: hand-written _backward)",
+    ]
+    assert isinstance(x.grad, Unreached) and isinstance(out.grad, Unreached)  # explain touches no grad
+    out.backward()
+    assert x.grad == 1 - t**2 == ex.total
+
+
+def test_explain_through_a_hand_written_node_multiplies_its_number_into_the_path():
+    x = Value(0.5, label="x")
+    h, t = hand_written_tanh(x * 3.0)
+    h.label = "h"
+    y = h * h
+    y.label = "y"
+    ex = explain(y, x)
+    local = 1 - t**2
+    assert ex.count == 2 and ex.total == pytest.approx(2 * t * local * 3.0)
+    assert f"dh/dv3 = {local:.6g}   (mytanh: hand-written _backward)" in str(ex)  # v3 = x * 3.0
+    y.backward()
+    assert x.grad == pytest.approx(ex.total)
+
+
+def test_tape_marks_a_node_with_a_hand_written_backward():
+    x = Value(0.5, label="x")
+    out, _ = hand_written_tanh(x)
+    lines = str(tape(out)).splitlines()
+    assert lines[1].split("   ")[0] == "v2 = mytanh(x)" and lines[1].endswith("(output)   (hand-written _backward)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import struct
 
 import pytest
@@ -198,3 +199,71 @@ def test_running_totals_show_enough_digits_to_see_each_term():
     s = Stepper(y).run()
     lines = [line for step in s.steps for line in str(step).splitlines()]
     assert any(line.endswith("→ x.grad = 6.00000073") for line in lines)  # not rounded to 6.0
+
+
+# --- a node made by hand with a `_backward` closure (the micrograd lecture's tanh) --------------------
+
+
+def hand_written_tanh(x: Value) -> tuple[Value, float]:
+    """The lecture's tanh written out: a node linked by hand, its derivative a closure. (out, t)"""
+    t = math.tanh(x.data)
+    out = Value(t, (x,), "mytanh")
+
+    def _backward():
+        x.grad += (1 - t**2) * out.grad
+
+    out._backward = _backward
+    return out, t
+
+
+def test_a_hand_written_backward_is_applied_with_its_closures_number():
+    x = Value(0.5, label="x")
+    out, t = hand_written_tanh(x)
+    assert out.has_custom_backward
+    out.backward()
+    assert x.grad == 1 - t**2  # core calls the closure
+
+    x.grad = 0.0
+    s = Stepper(out)
+    assert len(s) == 1 and "next: step 1/1  v2 = mytanh(x)" in repr(s)
+    step = s.step()
+    (term,) = step.terms
+    assert term.input is x and term.custom and term.local == 1 - t**2 and term.formula == "0.786448"
+    assert x.grad == 1 - t**2 and out.grad == 1.0
+    assert str(step).splitlines() == [
+        "step 1/1  v2 = mytanh(x)        dv2/dv2 = 1.0",
+        "          x.grad += 0.786448 * v2.grad = 0.786448 * 1.0 = 0.786448   → x.grad = 0.786448   "
+        "(hand-written _backward)",
+    ]
+    s.back()
+    assert x.grad == 0.0
+
+
+def test_a_hand_written_node_inside_a_graph_steps_to_backwards_grads_bit_for_bit():
+    def graph() -> tuple[Value, Value, Value]:
+        x, w = Value(0.5, label="x"), Value(-1.5, label="w")
+        h, _ = hand_written_tanh(x * w)
+        h.label = "h"
+        a, b = h, Value(0.25, label="b")  # a two-input node made by hand too: a * b with its closure
+        prod = Value(a.data * b.data, (a, b), "mymul")
+
+        def _backward():
+            a.grad += b.data * prod.grad
+            b.grad += a.data * prod.grad
+
+        prod._backward = _backward
+        return x, w, prod + x * 3.0
+
+    reference = graph()
+    reference[-1].backward()
+    mine = graph()
+    s = Stepper(mine[-1])
+    lines = [line for step in s for line in str(step).splitlines()]
+    assert [bits(v.grad) for v in mine] == [bits(v.grad) for v in reference]
+    custom = [line for line in lines if line.endswith("(hand-written _backward)")]
+    assert len(custom) == 3  # h and b from mymul, the product x * w from mytanh
+    assert any(line.lstrip().startswith("h.grad += 0.25 * v") for line in custom)  # b.data, as a number
+    tanh_local = 1 - math.tanh(-0.75) ** 2
+    assert any(f"+= {tanh_local:.6g} * h.grad" in line for line in custom)
+    dot = s.draw().source
+    assert "mytanh\\n(custom _backward)" in dot and "mymul\\n(custom _backward)" in dot

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import os
 import random
+import shutil
 import time
 import xml.etree.ElementTree as ET
 
@@ -11,7 +13,7 @@ import graphviz
 import pytest
 from autograd_cases import lecture
 
-from autograd import GraphvizNotFoundError, Value, draw_dot, save_svg, scope
+from autograd import GraphvizNotFoundError, Stepper, Value, draw_dot, save_svg, scope
 from autograd.core import Unreached
 from autograd.viz.layout import Layout
 from autograd.viz.styles import BANDS, HIGHLIGHT, ROLES, ZERO
@@ -335,3 +337,46 @@ def test_small_cases_a_leaf_a_bad_group_and_a_highlight_inside_a_box():
     hot = [texts(g)[0] for g in groups(svg, "node").values() if HIGHLIGHT in colours(g, "stroke")]
     assert hot == ["neurons.2", "neurons.0"]  # the weight's box and every box on its way to the root
     assert draw_dot(out, group="collapse").source == draw_dot(out, group="collapse").source  # deterministic
+
+
+# --- a node made by hand with a `_backward` closure (the micrograd lecture's tanh) --------------------
+
+
+def hand_written_tanh(x: Value) -> tuple[Value, float]:
+    """The lecture's tanh written out: a node linked by hand, its derivative a closure. (out, t)"""
+    t = math.tanh(x.data)
+    out = Value(t, (x,), "mytanh")
+
+    def _backward():
+        x.grad += (1 - t**2) * out.grad
+
+    out._backward = _backward
+    return out, t
+
+
+def test_a_hand_written_backward_is_drawn_with_its_op_name_and_a_marker():
+    x = Value(0.5, label="x")
+    out, t = hand_written_tanh(x)
+    out.label = "out"
+    out.backward()
+    assert x.grad == 1 - t**2
+    graph = draw_dot(out)
+    op_line = next(line for line in graph.source.splitlines() if line.strip().startswith("n1op ["))
+    assert 'label="mytanh\\n(custom _backward)"' in op_line and "hand-written _backward" in op_line
+    if shutil.which("dot") is None:  # no Graphviz to render with: the DOT text above is what there is
+        assert 'n0 -> n1op [label=0.7864' in graph.source
+        return
+    svg = svg_of(graph)
+    assert texts(groups(svg, "node")["n1op"]) == ["mytanh", "(custom _backward)"]
+    assert texts(node_named(svg, "x")) == ["x", "data 0.5000", "grad 0.7864"]  # the closure's number
+    assert texts(node_named(svg, "out")) == ["out", "data 0.4621", "grad 1.0000"]
+    assert texts(groups(svg, "edge")["n0->n1op"]) == ["0.7864"]  # the chain-rule term: local x out.grad
+
+
+def test_a_hand_written_node_is_drawn_before_backward_and_by_the_stepper():
+    x = Value(0.5, label="x")
+    out, _ = hand_written_tanh(x * 2.0)
+    y = out + x
+    assert "(custom _backward)" in draw_dot(y).source  # no grads yet: the marker, and dashes
+    source = Stepper(y).run().draw().source
+    assert source.count("(custom _backward)") == 1
