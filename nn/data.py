@@ -9,9 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+Seed = int | np.random.Generator | None  # an int (or None: fresh entropy) seeds a new Generator
 
 
-def _rng(seed: Any) -> np.random.Generator:
+def _rng(seed: Seed) -> np.random.Generator:
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 
@@ -27,7 +30,7 @@ def _count(n: Any, name: str) -> int:
     return int(n)
 
 
-def make_moons(n_samples: int = 100, noise: float = 0.1, seed: Any = 0) -> tuple[np.ndarray, np.ndarray]:
+def make_moons(n_samples: int = 100, noise: float = 0.1, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles (as scikit-learn's): labels 0 (upper) and 1 (lower)."""
     n = _count(n_samples, "n_samples")
     rng = _rng(seed)
@@ -39,7 +42,7 @@ def make_moons(n_samples: int = 100, noise: float = 0.1, seed: Any = 0) -> tuple
 
 
 def make_circles(n_samples: int = 100, noise: float = 0.05, factor: float = 0.5,
-                 seed: Any = 0) -> tuple[np.ndarray, np.ndarray]:
+                 seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
     """A small circle (label 1) inside a large one (label 0); factor is the radius ratio."""
     n = _count(n_samples, "n_samples")
     if not 0.0 < factor < 1.0:
@@ -53,7 +56,7 @@ def make_circles(n_samples: int = 100, noise: float = 0.05, factor: float = 0.5,
     return _shuffle(X + rng.normal(0.0, _noise(noise), X.shape), y, rng)
 
 
-def make_xor(n_samples: int = 100, noise: float = 0.1, seed: Any = 0) -> tuple[np.ndarray, np.ndarray]:
+def make_xor(n_samples: int = 100, noise: float = 0.1, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
     """Points around the four corners (±1, ±1); label 1 where the signs differ (XOR)."""
     n = _count(n_samples, "n_samples")
     rng = _rng(seed)
@@ -63,7 +66,7 @@ def make_xor(n_samples: int = 100, noise: float = 0.1, seed: Any = 0) -> tuple[n
 
 
 def make_spiral(n_samples: int = 300, classes: int = 3, noise: float = 0.2,
-                seed: Any = 0) -> tuple[np.ndarray, np.ndarray]:
+                seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
     """`classes` interleaved spiral arms (the CS231n toy problem), labels 0..classes-1."""
     n = _count(n_samples, "n_samples")
     k = _count(classes, "classes")
@@ -76,7 +79,7 @@ def make_spiral(n_samples: int = 300, classes: int = 3, noise: float = 0.2,
 
 
 def make_blobs(n_samples: int = 100, centers: int = 3, std: float = 1.0, dims: int = 2, box: float = 10.0,
-               seed: Any = 0) -> tuple[np.ndarray, np.ndarray]:
+               seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
     """Gaussian blobs around `centers` random centres in [-box, box]^dims, labels 0..centers-1."""
     n, k, d = _count(n_samples, "n_samples"), _count(centers, "centers"), _count(dims, "dims")
     rng = _rng(seed)
@@ -86,7 +89,7 @@ def make_blobs(n_samples: int = 100, centers: int = 3, std: float = 1.0, dims: i
 
 
 def make_regression(n_samples: int = 100, n_features: int = 1, noise: float = 0.1,
-                    seed: Any = 0) -> tuple[np.ndarray, np.ndarray]:
+                    seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
     """y = X @ w + b + noise for random w, b: a linear regression problem (y is float)."""
     n, d = _count(n_samples, "n_samples"), _count(n_features, "n_features")
     rng = _rng(seed)
@@ -95,7 +98,7 @@ def make_regression(n_samples: int = 100, n_features: int = 1, noise: float = 0.
     return X, X @ w + b + rng.normal(0.0, _noise(noise), n)
 
 
-def train_test_split(X: Any, y: Any, test_size: float = 0.25, seed: Any = 0,
+def train_test_split(X: ArrayLike, y: ArrayLike, test_size: float = 0.25, seed: Seed = 0,
                      shuffle: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(X_train, X_test, y_train, y_test), with a test_size fraction (or count) held out."""
     X, y = np.asarray(X), np.asarray(y)

@@ -7,9 +7,17 @@ for reproducible models, or the `random` module for micrograd's global-seed beha
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Protocol
 
 SCHEMES = ("uniform", "xavier", "xavier_normal", "he", "he_uniform")
+
+
+class RandomSource(Protocol):
+    """What a scheme draws from: a `random.Random`, or the `random` module itself (its global state)."""
+
+    def uniform(self, a: float, b: float) -> float: ...
+
+    def gauss(self, mu: float, sigma: float) -> float: ...
 
 
 def check(scheme: str) -> str:
@@ -18,7 +26,7 @@ def check(scheme: str) -> str:
     return scheme
 
 
-def weights(scheme: str, nin: int, fan_out: int, rng: Any) -> list[float]:
+def weights(scheme: str, nin: int, fan_out: int, rng: RandomSource) -> list[float]:
     """nin weights for one neuron with nin inputs in a layer of fan_out neurons."""
     check(scheme)
     if scheme == "uniform":  # micrograd: random.uniform(-1, 1)

@@ -14,7 +14,10 @@ import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .module import Module
 
 FORMAT, VERSION = "chainrule.model", 1
 
@@ -23,7 +26,7 @@ class ModelFileError(ValueError):
     """A model file that cannot be loaded into this model: corrupted, or another architecture."""
 
 
-def check_state(module: Any, state: Any, source: str = "state dict") -> list[float]:
+def check_state(module: Module, state: object, source: str = "state dict") -> list[float]:
     """The parameter values in `module`'s order, after checking names, types and finiteness."""
     if not isinstance(state, Mapping):
         raise ModelFileError(f"{source}: parameters must be a mapping of name to number, got {type(state).__name__}")
@@ -46,7 +49,7 @@ def check_state(module: Any, state: Any, source: str = "state dict") -> list[flo
     return values
 
 
-def save(module: Any, path: Any) -> Path:
+def save(module: Module, path: str | os.PathLike[str]) -> Path:
     """Write `module` to exactly `path` (no extension added): a temp file renamed over it."""
     path = Path(path)
     params = dict(module.state_dict())
@@ -78,7 +81,7 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not allowed in a model file")
 
 
-def load(module: Any, path: Any) -> None:
+def load(module: Module, path: str | os.PathLike[str]) -> None:
     """Load parameters saved by `save` into `module`, or raise ModelFileError and change nothing."""
     path = Path(path)
     raw = path.read_bytes()

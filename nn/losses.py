@@ -10,15 +10,18 @@ are checked first: a wrong label set is a clear ValueError, not a silently wrong
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from autograd import Batch, Value
 
+Loss = Callable[[Any, np.ndarray], Value]  # (predictions, targets as an array) -> the loss, a scalar Value
 
-def _batch(name: str, predictions: Any, targets: Any) -> tuple[Any, np.ndarray]:
+
+def _batch(name: str, predictions: Any, targets: ArrayLike) -> tuple[Any, np.ndarray]:
     """(predictions, labels as floats): a Batch stays one (batch mode), anything else becomes a list."""
     if isinstance(predictions, Batch):
         return predictions, _labels(name, len(predictions), targets)
@@ -28,7 +31,7 @@ def _batch(name: str, predictions: Any, targets: Any) -> tuple[Any, np.ndarray]:
     return preds, _labels(name, len(preds), targets)
 
 
-def _labels(name: str, n: int, targets: Any) -> np.ndarray:
+def _labels(name: str, n: int, targets: ArrayLike) -> np.ndarray:
     y = np.asarray(targets, dtype=float).reshape(-1)
     if n != len(y):
         raise ValueError(f"{name}: {n} predictions but {len(y)} targets")
@@ -39,11 +42,16 @@ def _labels(name: str, n: int, targets: Any) -> np.ndarray:
     return y
 
 
+def _sum(terms: Iterable[Value]) -> Value:
+    """sum(terms) as a Value: the same graph as the builtin's `0 + t0 + t1 + ...` (a constant 0 first)."""
+    return sum(terms, Value(0.0, requires_grad=False))
+
+
 def _mean(terms: list[Value]) -> Value:
-    return sum(terms) * (1.0 / len(terms))
+    return _sum(terms) * (1.0 / len(terms))
 
 
-def mse(predictions: Any, targets: Any) -> Value:
+def mse(predictions: Any, targets: ArrayLike) -> Value:
     """Mean squared error: mean((p - y)^2)."""
     preds, y = _batch("mse", predictions, targets)
     if isinstance(preds, Batch):
@@ -51,7 +59,7 @@ def mse(predictions: Any, targets: Any) -> Value:
     return _mean([(p - t) ** 2 for p, t in zip(preds, y.tolist())])
 
 
-def hinge(predictions: Any, targets: Any) -> Value:
+def hinge(predictions: Any, targets: ArrayLike) -> Value:
     """Max-margin loss mean(relu(1 - y * score)) for labels -1/+1 (micrograd's demo)."""
     preds, y = _batch("hinge", predictions, targets)
     if not np.all(np.isin(y, (-1.0, 1.0))):
@@ -61,7 +69,7 @@ def hinge(predictions: Any, targets: Any) -> Value:
     return _mean([(1 + -t * p).relu() for p, t in zip(preds, y.tolist())])
 
 
-def binary_cross_entropy(logits: Any, targets: Any) -> Value:
+def binary_cross_entropy(logits: Any, targets: ArrayLike) -> Value:
     """BCE from logits, stable for any logit: softplus(z) - y * z, labels 0/1."""
     preds, y = _batch("binary_cross_entropy", logits, targets)
     if not np.all(np.isin(y, (0.0, 1.0))):
@@ -77,9 +85,9 @@ def log_softmax(logits: Sequence[Value]) -> list[Value]:
     if any(isinstance(z, Batch) for z in logits):
         top = functools.reduce(np.maximum, [z.data if isinstance(z, Value) else z for z in logits])
     else:
-        top = max(float(getattr(z, "data", z)) for z in logits)
+        top = max(float(z.data) for z in logits)
     shifted = [z - top for z in logits]
-    lse = sum(s.exp() for s in shifted).log()
+    lse = _sum(s.exp() for s in shifted).log()
     return [s - lse for s in shifted]
 
 
@@ -87,7 +95,7 @@ def softmax(logits: Sequence[Value]) -> list[Value]:
     return [z.exp() for z in log_softmax(logits)]
 
 
-def cross_entropy(logits: Any, targets: Any) -> Value:
+def cross_entropy(logits: Any, targets: ArrayLike) -> Value:
     """Softmax cross-entropy, mean(-log_softmax(z)[y]), labels 0..k-1 (k = logits per sample). In batch
     mode `logits` is a list of k Batches, one per class; the label's log-probability is picked with
     one-hot constants."""
@@ -103,13 +111,13 @@ def cross_entropy(logits: Any, targets: Any) -> Value:
     return _mean([-log_softmax(z)[int(t)] for z, t in zip(preds, y.tolist())])
 
 
-def _cross_entropy_batch(logits: list[Batch], targets: Any) -> Value:
+def _cross_entropy_batch(logits: list[Batch], targets: ArrayLike) -> Value:
     k, n = len(logits), len(logits[0])
     if k < 2 or any(len(z) != n for z in logits):
         raise ValueError("cross_entropy: give k >= 2 Batches of logits (one per class), all of the same length")
     y = _labels("cross_entropy", n, targets)
     _check_classes(y, k)
-    picked = [(y == j).astype(float) * z for j, z in enumerate(log_softmax(logits))]  # one-hot selection
+    picked: list[Value] = [(y == j).astype(float) * z for j, z in enumerate(log_softmax(logits))]  # one-hot
     return -sum(picked[1:], picked[0]).mean()
 
 
@@ -120,14 +128,14 @@ def _check_classes(y: np.ndarray, k: int) -> None:
 
 def l2(parameters: Sequence[Value], alpha: float = 1e-4) -> Value:
     """The L2 penalty alpha * sum(p^2) (micrograd's demo uses 1e-4)."""
-    return alpha * sum(p * p for p in parameters)
+    return alpha * _sum(p * p for p in parameters)
 
 
 LOSSES = {"mse": mse, "hinge": hinge, "bce": binary_cross_entropy, "binary_cross_entropy": binary_cross_entropy,
           "cross_entropy": cross_entropy}
 
 
-def get(loss: Any) -> Any:
+def get(loss: str | Loss) -> Loss:
     """A loss function from its name, or the callable itself."""
     if callable(loss):
         return loss

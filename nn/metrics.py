@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+from numpy.typing import ArrayLike
 
 
-def accuracy(predictions: Any, targets: Any) -> float:
+def accuracy(predictions: ArrayLike, targets: ArrayLike) -> float:
     """Fraction right. Rows of k scores: argmax. One score per sample: its sign against -1/+1 labels,
     or score > 0 against 0/1 labels (a logit or a margin)."""
     p, y = np.asarray(predictions, dtype=float), np.asarray(targets, dtype=float).reshape(-1)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numbers
 import random
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -25,17 +25,19 @@ from . import init as inits
 from .module import Module
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "linear")
+S = TypeVar("S")
 
 
-def columns(X: Any, nin: int, who: str = "model") -> list[Value]:
+def columns(X: S, nin: int, who: str = "model") -> S | list[Value]:
     """A 2-D array of samples (n, nin) as nin constant column Batches, so that one call evaluates the
-    whole batch as one graph (each node then carries n samples). Anything else is returned as it is."""
+    whole batch as one graph (each node then carries n samples). Anything else (one sample: a sequence
+    of numbers or Values) is returned as it is."""
     if not (isinstance(X, np.ndarray) and X.ndim == 2):
         return X
     if X.shape[1] != nin:
         raise ValueError(f"{who} expects {nin} features per sample, got an array of shape {X.shape}")
-    X = np.asarray(X, dtype=float)
-    inputs = [Value(X[:, j], requires_grad=False) for j in range(nin)]
+    samples = np.asarray(X, dtype=float)
+    inputs = [Value(samples[:, j], requires_grad=False) for j in range(nin)]
     for x in inputs:
         x.scope = ()  # drawn as inputs, outside the Module that split them
     return inputs
@@ -62,12 +64,12 @@ class Neuron(Module):
         nin = _size(nin, "Neuron nin (its number of inputs)")
         self.activation = _check_activation(activation or ("relu" if nonlin else "linear"))
         self.nonlin = self.activation != "linear"
-        rng = rng or (random.Random(seed) if seed is not None else random)
+        source: inits.RandomSource = rng or (random.Random(seed) if seed is not None else random)
         self.init = init
-        self.w = [Value(x) for x in inits.weights(init, nin, fan_out, rng)]
+        self.w = [Value(x) for x in inits.weights(init, nin, fan_out, source)]
         self.b = Value(0.0)
 
-    def forward(self, x: Sequence[Any]) -> Value:
+    def forward(self, x: Sequence[Any] | np.ndarray) -> Value:
         x = columns(x, len(self.w), type(self).__name__)
         if len(x) != len(self.w):
             raise ValueError(f"{type(self).__name__} expects {len(self.w)} inputs, got {len(x)}")
@@ -93,7 +95,7 @@ class Layer(Module):
         rng = rng or (random.Random(seed) if seed is not None else None)
         self.neurons = [Neuron(nin, fan_out=nout, rng=rng, **neuron_options) for _ in range(nout)]
 
-    def forward(self, x: Sequence[Any]) -> Value | list[Value]:
+    def forward(self, x: Sequence[Any] | np.ndarray) -> Value | list[Value]:
         x = columns(x, len(self.neurons[0].w), type(self).__name__)
         out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
@@ -123,12 +125,13 @@ class MLP(Module):
         self.layers = [Layer(sizes[i], sizes[i + 1], activation=activation if i < len(nouts) - 1 else "linear",
                              init=init, rng=rng) for i in range(len(nouts))]
 
-    def forward(self, x: Sequence[Any]) -> Value | list[Value]:
-        x = columns(x, len(self.layers[0].neurons[0].w), type(self).__name__)
+    def forward(self, x: Sequence[Any] | np.ndarray) -> Value | list[Value]:
+        inputs = columns(x, len(self.layers[0].neurons[0].w), type(self).__name__)
+        out: Value | list[Value] = []
         for layer in self.layers:
-            x = layer(x)
-            x = [x] if isinstance(x, Value) and layer is not self.layers[-1] else x  # width-1 hidden layers
-        return x
+            out = layer(inputs)
+            inputs = [out] if isinstance(out, Value) else out  # a width-1 hidden layer gives a bare Value
+        return out
 
     def config(self) -> dict[str, Any]:
         return {"nin": self.layers[0].config()["nin"], "nouts": [len(layer.neurons) for layer in self.layers],

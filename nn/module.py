@@ -7,10 +7,13 @@ of them), so a user's own Module subclass needs no registration. A call runs `fo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from autograd import Value, scope
+
+from . import io as model_files  # (io.py names Module only in annotations, so this is no cycle)
 
 
 class Module:
@@ -23,7 +26,7 @@ class Module:
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define forward() (or __call__)")
 
-    def named_children(self) -> Iterator[tuple[str, Any]]:
+    def named_children(self) -> Iterator[tuple[str, Value | Module]]:
         """(name, Value or Module) for each attribute, list items named by index: 'w.0', 'layers.1'."""
         for name, attr in vars(self).items():
             if isinstance(attr, (Value, Module)):
@@ -66,25 +69,19 @@ class Module:
     def state_dict(self) -> dict[str, float]:
         return {name: p.data for name, p in self.named_parameters()}
 
-    def load_state_dict(self, state: dict[str, float]) -> None:
+    def load_state_dict(self, state: Mapping[str, float]) -> None:
         """Set every parameter from `state`, after checking all of it (nothing changes on an error)."""
-        from .io import check_state
-
-        values = check_state(self, state)
+        values = model_files.check_state(self, state)
         for p, value in zip(self.parameters(), values):
             p.data = value
 
-    def save(self, path: Any) -> None:
+    def save(self, path: str | os.PathLike[str]) -> None:
         """Write the architecture and parameters as JSON at exactly `path`, atomically."""
-        from .io import save
+        model_files.save(self, path)
 
-        save(self, path)
-
-    def load(self, path: Any) -> None:
+    def load(self, path: str | os.PathLike[str]) -> None:
         """Read parameters saved by `save`; on any mismatch or corruption raise and change nothing."""
-        from .io import load
-
-        load(self, path)
+        model_files.load(self, path)
 
     def config(self) -> dict[str, Any]:
         """The constructor arguments that rebuild this module's architecture (saved with it)."""

@@ -15,19 +15,29 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
+from numpy.typing import ArrayLike
 from tqdm.auto import tqdm
 
 from autograd import Value, no_grad
 
 from . import losses
-from .data import train_test_split
+from .data import Seed, train_test_split
+from .losses import Loss
 from .metrics import accuracy
 from .mlp import columns
 from .module import Module
 from .optim import Adam, Optimizer, clip_grad_norm
+
+Metric = Callable[[Any, np.ndarray], float]  # (scores: floats, one row per sample; targets) -> a number
+
+
+class Scheduler(Protocol):
+    """What `fit(schedule=...)` needs: a `step()` called once per epoch (LinearDecay, StepDecay, CosineDecay)."""
+
+    def step(self) -> object: ...
 
 
 @dataclass
@@ -53,24 +63,24 @@ class History:
         return len(self.records.get("loss", []))
 
 
-def as_array(X: Any, model: Module, name: str = "X") -> np.ndarray:
+def as_array(X: ArrayLike, model: Module, name: str = "X") -> np.ndarray:
     """X as a 2-D float array, checked (non-empty, finite, the model's input width)."""
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or not len(X):
-        raise ValueError(f"{name} must be a non-empty 2-D array (samples x features), got shape {X.shape}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError(f"{name} has NaN or inf values (row {int(np.argwhere(~np.isfinite(X))[0][0])})")
+    array = np.asarray(X, dtype=float)
+    if array.ndim != 2 or not len(array):
+        raise ValueError(f"{name} must be a non-empty 2-D array (samples x features), got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} has NaN or inf values (row {int(np.argwhere(~np.isfinite(array))[0][0])})")
     width = model.config().get("nin")
-    if width is not None and X.shape[1] != width:
-        raise ValueError(f"{type(model).__name__} expects {width} features per sample, {name} has {X.shape[1]}")
-    return X
+    if width is not None and array.shape[1] != width:
+        raise ValueError(f"{type(model).__name__} expects {width} features per sample, {name} has {array.shape[1]}")
+    return array
 
 
-def _scores(outputs: list) -> list:
+def _scores(outputs: list[Any]) -> list[Any]:
     return [o.data if isinstance(o, Value) else [v.data for v in o] for o in outputs]
 
 
-def batch_scores(output: Any, n: int) -> np.ndarray:
+def batch_scores(output: Value | Sequence[Value], n: int) -> np.ndarray:
     """A batch-mode model output as floats: (n,) for one Batch, (n, k) for k of them (a scalar Value,
     which does not depend on the inputs, counts for every sample)."""
     def column(o: Any) -> np.ndarray:
@@ -81,7 +91,7 @@ def batch_scores(output: Any, n: int) -> np.ndarray:
     return np.stack([column(o) for o in output], axis=1)
 
 
-def _call(model: Module, columns: list[Value]) -> Any:
+def _call(model: Module, columns: list[Value] | np.ndarray) -> Any:
     """The model on a batch; a TypeError (a model written for scalar Values only) says what to do."""
     try:
         return model(columns)
@@ -90,7 +100,7 @@ def _call(model: Module, columns: list[Value]) -> Any:
                         f"per feature; pass batch_mode=False to call it on one sample at a time)") from error
 
 
-def _forward(model: Module, X: np.ndarray, batch_mode: bool) -> tuple[Any, list]:
+def _forward(model: Module, X: np.ndarray, batch_mode: bool) -> tuple[Any, list[Any]]:
     """The model's outputs on X (one batch graph, or one graph per sample) and the scores as rows."""
     if batch_mode:
         outputs = _call(model, columns(X, X.shape[1]))  # one constant Batch per feature: one graph
@@ -99,21 +109,21 @@ def _forward(model: Module, X: np.ndarray, batch_mode: bool) -> tuple[Any, list]
     return outputs, _scores(outputs)
 
 
-def predict(model: Module, X: Any, batch_mode: bool = True) -> np.ndarray:
+def predict(model: Module, X: ArrayLike, batch_mode: bool = True) -> np.ndarray:
     """Model outputs as floats, shape (n,) or (n, k), computed under no_grad (in one batch graph, or
     sample by sample with batch_mode=False)."""
     with no_grad():
         return np.asarray(_forward(model, as_array(X, model), batch_mode)[1])
 
 
-def evaluate(model: Module, X: Any, y: Any, loss: Any = "mse", metrics: Sequence[Callable] = (accuracy,),
-             batch_mode: bool = True) -> dict[str, float]:
+def evaluate(model: Module, X: ArrayLike, y: ArrayLike, loss: str | Loss = "mse",
+             metrics: Sequence[Metric] = (accuracy,), batch_mode: bool = True) -> dict[str, float]:
     """{'loss': ..., 'accuracy': ...} on (X, y), under no_grad (batch_mode as in `predict`)."""
-    X, targets = as_array(X, model), np.asarray(y)
-    if len(X) != len(targets):
-        raise ValueError(f"evaluate: X has {len(X)} samples but y has {len(targets)}")
+    samples, targets = as_array(X, model), np.asarray(y)
+    if len(samples) != len(targets):
+        raise ValueError(f"evaluate: X has {len(samples)} samples but y has {len(targets)}")
     with no_grad():
-        outputs, scores = _forward(model, X, batch_mode)
+        outputs, scores = _forward(model, samples, batch_mode)
         result = {"loss": losses.get(loss)(outputs, targets).data}
     return result | {m.__name__: m(scores, targets) for m in metrics}
 
@@ -123,10 +133,11 @@ def _layer_groups(model: Module) -> list[tuple[str, list[Value]]]:
     return [(n, c.parameters()) for n, c in children] or [("model", model.parameters())]
 
 
-def fit(model: Module, X: Any, y: Any, *, loss: Any = "mse", optimizer: Optimizer | None = None, epochs: int = 100,
-        batch_size: int | None = None, validation: Any = None, early_stopping: int | None = None,
-        restore_best: bool = True, metrics: Sequence[Callable] = (accuracy,), progress: bool = True,
-        seed: Any = 0, l2: float = 0.0, schedule: Any = None, clip_norm: float | None = None,
+def fit(model: Module, X: ArrayLike, y: ArrayLike, *, loss: str | Loss = "mse", optimizer: Optimizer | None = None,
+        epochs: int = 100, batch_size: int | None = None,
+        validation: float | tuple[ArrayLike, ArrayLike] | None = None, early_stopping: int | None = None,
+        restore_best: bool = True, metrics: Sequence[Metric] = (accuracy,), progress: bool = True,
+        seed: Seed = 0, l2: float = 0.0, schedule: Scheduler | None = None, clip_norm: float | None = None,
         batch_mode: bool = True) -> History:
     """Train `model` on (X, y); return the History. Everything is checked before a parameter changes.
 

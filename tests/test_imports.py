@@ -256,10 +256,6 @@ def test_c_imports_are_at_the_top_of_each_module():
             elif i.after_code:
                 problems.append(f"{i.file}:{i.line}: rule (c): import of {i.target} after the module's code "
                                 f"(a bottom-of-file import; move it to the top)")
-    if problems and all(p.startswith("nn/module.py:") for p in problems):
-        # Known, and nn/module.py is not ours to edit: Module.load_state_dict/save/load import nn/io.py inside
-        # the function. Once nn/module.py imports at the top this branch is no longer taken and the test passes.
-        pytest.xfail("rule (c) broken only in nn/module.py (imports of .io inside functions): " + "; ".join(problems))
     report(problems, "(c) imports at the top")
 
 

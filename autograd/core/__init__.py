@@ -14,7 +14,7 @@ Modules, each importing only those above it:
 """
 
 from .arraymath import summary
-from .backward import apply_chain_rule, backward, gradients, local_derivatives, start_grad, zero_grad
+from .backward import add_to_grad, apply_chain_rule, backward, gradients, local_derivatives, start_grad, zero_grad
 from .batch import Batch
 from .define import OpDefinitionError, define_op
 from .errors import AnomalyError, GradcheckError, GraphCycleError, describe
@@ -30,5 +30,5 @@ __all__ = [
     "backward", "gradients", "local_derivatives", "apply_chain_rule", "zero_grad", "backward_order",
     "topological_sort", "no_grad", "enable_grad", "detect_anomaly", "scope", "AnomalyError", "GradcheckError",
     "GraphCycleError", "describe", "UNREACHED", "Unreached", "SummedOverSamples", "constant", "real", "summary",
-    "start_grad",
+    "start_grad", "add_to_grad",
 ]

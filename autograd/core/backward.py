@@ -22,11 +22,12 @@ import numpy as np
 
 from . import modes
 from .arraymath import finite, summary, where_bad
+from .eager import backward_floats
 from .errors import AnomalyError, describe
 from .floatmath import FloatMath
 from .node import UNREACHED, Node, constant, real
 from .op import CONST
-from .order import backward_order, clear_counts, count_users, raise_cycle, topological_sort
+from .order import backward_order, topological_sort
 from .samples import BatchNode, SummedOverSamples, seed
 from .valuemath import ValueMath
 
@@ -93,10 +94,12 @@ def backward(root: Value, grad: Any = 1.0, create_graph: bool = False) -> None:
     if root._a is None and root._op is CONST:
         return
     if root._a is not None and not create_graph and not modes.anomaly:
-        _backward_floats(root, start)
+        backward_floats(root, start)
         return
-    grads = propagate(backward_order(root), root, start, ValueMath if create_graph else FloatMath, into_leaves=True)
+    grads = propagate(backward_order(root), root, start, ValueMath if create_graph else FloatMath)
     for node, g in grads.items():
+        if node._a is None:  # a leaf: this pass's sum, added to the grad it had (as the eager pass does)
+            g = add_to_grad(node.grad, g)
         node.grad = _as_value(g) if create_graph else g
 
 
@@ -110,68 +113,13 @@ def start_grad(root: Value, grad: Any = 1.0, create_graph: bool = False) -> Any:
     return start
 
 
-def _backward_floats(root: Value, start: Any) -> None:
-    """The hot path: pass 2 of the traversal fused with the chain rule on the stored derivatives.
-
-    Same stack discipline as `backward_order` (inputs pushed a then b once their users are done),
-    so the two visit nodes in the same order and sum gradients in the same order.
-    """
-    try:
-        found = count_users(root, reset_grads=True)
-        root.grad = start
-        stack = [root]
-        pop, push = stack.pop, stack.append
-        done = 0
-        while stack:
-            v = pop()
-            done += 1
-            g, a, b, da = v.grad, v._a, v._b, v._da
-            if da is None:  # a node made by hand: its `_backward` closure adds to its inputs' grads
-                v._backward()  # type: ignore[attr-defined]
-                for x in (a, b):
-                    if x is not None and x._a is not None:
-                        x._pending -= 1
-                        if not x._pending:
-                            push(x)
-                continue
-            if b is None:
-                if a._op is not CONST:  # (made constant after use: requires_grad = False)
-                    a.grad += da * g
-                if a._a is not None:
-                    n = a._pending - 1
-                    a._pending = n
-                    if not n:
-                        push(a)
-                continue
-            if a._op is not CONST:
-                a.grad += da * g
-                if a._a is not None:
-                    n = a._pending - 1
-                    a._pending = n
-                    if not n:
-                        push(a)
-            if b._op is not CONST:
-                b.grad += v._db * g
-                if b._a is not None:
-                    n = b._pending - 1
-                    b._pending = n
-                    if not n:
-                        push(b)
-    except BaseException:
-        clear_counts(root)
-        raise
-    if done != found:
-        raise_cycle(root)
-
-
-def propagate(order: list[Value], root: Value, seed: Any, m: Any = FloatMath,
-              into_leaves: bool = False) -> dict[Value, Any]:
+def propagate(order: list[Value], root: Value, seed: Any, m: Any = FloatMath) -> dict[Value, Any]:
     """d root / d node for every node, in a dict (no `.grad` is touched). Checks NaN/inf in anomaly mode.
 
-    `into_leaves` starts each leaf's sum from its current grad, adding terms in the same order as
-    the eager pass, so `backward()` gives the same bits on either path.
+    Terms are added in the eager pass's order, and a leaf's are summed on their own (the caller adds
+    the total to the grad the leaf had), so `backward()` gives the same bits on either path.
     """
-    grads: dict[Value, Any] = {root: _start(root, seed) if into_leaves and root._a is None else seed}
+    grads: dict[Value, Any] = {root: seed}
     check = modes.anomaly
     for v in order:
         g = grads[v]
@@ -186,14 +134,13 @@ def propagate(order: list[Value], root: Value, seed: Any, m: Any = FloatMath,
             if x in grads:
                 grads[x] = grads[x] + term
             else:
-                grads[x] = _start(x, term) if into_leaves and x._a is None else term
+                grads[x] = term
     return grads
 
 
-def _start(leaf: Value, term: Any) -> Any:
-    """A leaf's first term added to the grad it already has (no graph node for a zero grad)."""
-    old = leaf.grad
-    return term if isinstance(old, float) and old == 0.0 and isinstance(term, Value) else old + term
+def add_to_grad(old: Any, total: Any) -> Any:
+    """A leaf's grad after a pass: what it had plus this pass's total (no graph node for a zero grad)."""
+    return total if isinstance(old, float) and old == 0.0 and isinstance(total, Node) else old + total
 
 
 def _data(x: Any) -> Any:

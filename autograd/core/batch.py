@@ -38,7 +38,7 @@ from .builtin_ops import (
     TANH,
 )
 from .errors import op_error
-from .node import ARITHMETIC_ERRORS, CONST, UNREACHED, Node, link
+from .node import ARITHMETIC_ERRORS, CONST, UNREACHED, Node, Scalar, link
 from .samples import ONE, BatchNode, batch_operand, mismatch, summed
 from .value import Value
 
@@ -77,7 +77,7 @@ class Batch(BatchNode, Value, kind="batch"):
     __slots__ = ()
     math = ArrayMath  # the namespace the op table's rules run in for a Batch
 
-    def __add__(self, other: Node | float | np.ndarray) -> Batch:
+    def __add__(self, other: Node | Scalar | np.ndarray) -> Batch:
         """add(a, b) = a + b
 
         d/da = 1.0
@@ -97,12 +97,15 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = ADD
             node._a = self
             node._b = operand
+            self._users += 1
+            operand._users += 1
             try:
                 node._da = ONE
                 node._db = ONE if operand.__class__ is Batch else summed(1.0)
@@ -111,7 +114,7 @@ class Batch(BatchNode, Value, kind="batch"):
             return node
         return link(node, ADD, self, operand)
 
-    def __radd__(self, other: Node | float | np.ndarray) -> Batch:
+    def __radd__(self, other: Node | Scalar | np.ndarray) -> Batch:
         """add(a, b) = a + b
 
         (the reflected form: operand is a, self is b)
@@ -132,12 +135,15 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = ADD
             node._a = operand
             node._b = self
+            operand._users += 1
+            self._users += 1
             try:
                 node._da = ONE if operand.__class__ is Batch else summed(1.0)
                 node._db = ONE
@@ -146,7 +152,7 @@ class Batch(BatchNode, Value, kind="batch"):
             return node
         return link(node, ADD, operand, self)
 
-    def __sub__(self, other: Node | float | np.ndarray) -> Batch:
+    def __sub__(self, other: Node | Scalar | np.ndarray) -> Batch:
         """sub(a, b) = a - b
 
         d/da = 1.0
@@ -166,12 +172,15 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = SUB
             node._a = self
             node._b = operand
+            self._users += 1
+            operand._users += 1
             try:
                 node._da = ONE
                 node._db = -1.0 if operand.__class__ is Batch else summed(-1.0)
@@ -180,7 +189,7 @@ class Batch(BatchNode, Value, kind="batch"):
             return node
         return link(node, SUB, self, operand)
 
-    def __rsub__(self, other: Node | float | np.ndarray) -> Batch:
+    def __rsub__(self, other: Node | Scalar | np.ndarray) -> Batch:
         """sub(a, b) = a - b
 
         (the reflected form: operand is a, self is b)
@@ -201,12 +210,15 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = SUB
             node._a = operand
             node._b = self
+            operand._users += 1
+            self._users += 1
             try:
                 node._da = ONE if operand.__class__ is Batch else summed(1.0)
                 node._db = -1.0
@@ -215,7 +227,7 @@ class Batch(BatchNode, Value, kind="batch"):
             return node
         return link(node, SUB, operand, self)
 
-    def __mul__(self, other: Node | float | np.ndarray) -> Batch:
+    def __mul__(self, other: Node | Scalar | np.ndarray) -> Batch:
         """mul(a, b) = a * b
 
         d/da = b
@@ -235,12 +247,15 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = MUL
             node._a = self
             node._b = operand
+            self._users += 1
+            operand._users += 1
             try:
                 node._da = b
                 node._db = a if operand.__class__ is Batch else summed(a)
@@ -249,7 +264,7 @@ class Batch(BatchNode, Value, kind="batch"):
             return node
         return link(node, MUL, self, operand)
 
-    def __rmul__(self, other: Node | float | np.ndarray) -> Batch:
+    def __rmul__(self, other: Node | Scalar | np.ndarray) -> Batch:
         """mul(a, b) = a * b
 
         (the reflected form: operand is a, self is b)
@@ -270,12 +285,15 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = MUL
             node._a = operand
             node._b = self
+            operand._users += 1
+            self._users += 1
             try:
                 node._da = b if operand.__class__ is Batch else summed(b)
                 node._db = a
@@ -284,7 +302,7 @@ class Batch(BatchNode, Value, kind="batch"):
             return node
         return link(node, MUL, operand, self)
 
-    def __truediv__(self, other: Node | float | np.ndarray) -> Batch:
+    def __truediv__(self, other: Node | Scalar | np.ndarray) -> Batch:
         """div(a, b) = div(a, b)
 
         d/da = 1 / b    (computed as 1.0 / b)
@@ -304,12 +322,15 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = DIV
             node._a = self
             node._b = operand
+            self._users += 1
+            operand._users += 1
             try:
                 node._da = 1.0 / b
                 node._db = -out / b if operand.__class__ is Batch else summed(-out / b)
@@ -318,7 +339,7 @@ class Batch(BatchNode, Value, kind="batch"):
             return node
         return link(node, DIV, self, operand)
 
-    def __rtruediv__(self, other: Node | float | np.ndarray) -> Batch:
+    def __rtruediv__(self, other: Node | Scalar | np.ndarray) -> Batch:
         """div(a, b) = div(a, b)
 
         (the reflected form: operand is a, self is b)
@@ -339,12 +360,15 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = DIV
             node._a = operand
             node._b = self
+            operand._users += 1
+            self._users += 1
             try:
                 node._da = 1.0 / b if operand.__class__ is Batch else summed(1.0 / b)
                 node._db = -out / b
@@ -353,7 +377,7 @@ class Batch(BatchNode, Value, kind="batch"):
             return node
         return link(node, DIV, operand, self)
 
-    def __pow__(self, other: Node | float | np.ndarray) -> Batch:
+    def __pow__(self, other: Node | Scalar | np.ndarray) -> Batch:
         """pow(a, b) = pow(a, b)
 
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
@@ -373,12 +397,15 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = POW
             node._a = self
             node._b = operand
+            self._users += 1
+            operand._users += 1
             try:
                 node._da = power_rule(a, b)
                 node._db = xlog(out, a) if operand.__class__ is Batch else summed(xlog(out, a))
@@ -387,7 +414,7 @@ class Batch(BatchNode, Value, kind="batch"):
             return node
         return link(node, POW, self, operand)
 
-    def __rpow__(self, other: Node | float | np.ndarray) -> Batch:
+    def __rpow__(self, other: Node | Scalar | np.ndarray) -> Batch:
         """pow(a, b) = pow(a, b)
 
         (the reflected form: operand is a, self is b)
@@ -408,12 +435,15 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = POW
             node._a = operand
             node._b = self
+            operand._users += 1
+            self._users += 1
             try:
                 node._da = power_rule(a, b) if operand.__class__ is Batch else summed(power_rule(a, b))
                 node._db = xlog(out, a)
@@ -422,7 +452,7 @@ class Batch(BatchNode, Value, kind="batch"):
             return node
         return link(node, POW, operand, self)
 
-    def _leaky_relu(self, other: Node | float | np.ndarray) -> Batch:
+    def _leaky_relu(self, other: Node | Scalar | np.ndarray) -> Batch:
         """leaky_relu(a, b) = leaky_relu(a, b)
 
         d/da = 1 if a > 0 else b    (computed as step(a) + (1.0 - step(a)) * b)
@@ -442,12 +472,15 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = LEAKY_RELU
             node._a = self
             node._b = operand
+            self._users += 1
+            operand._users += 1
             try:
                 node._da = step(a) + (1.0 - step(a)) * b
                 node._db = (1.0 - step(a)) * a if operand.__class__ is Batch else summed((1.0 - step(a)) * a)
@@ -456,7 +489,7 @@ class Batch(BatchNode, Value, kind="batch"):
             return node
         return link(node, LEAKY_RELU, self, operand)
 
-    def _rleaky_relu(self, other: Node | float | np.ndarray) -> Batch:
+    def _rleaky_relu(self, other: Node | Scalar | np.ndarray) -> Batch:
         """leaky_relu(a, b) = leaky_relu(a, b)
 
         (the reflected form: operand is a, self is b)
@@ -477,12 +510,15 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = LEAKY_RELU
             node._a = operand
             node._b = self
+            operand._users += 1
+            self._users += 1
             try:
                 node._da = step(a) + (1.0 - step(a)) * b if operand.__class__ is Batch else summed(step(a) + (1.0 - step(a)) * b)
                 node._db = (1.0 - step(a)) * a
@@ -504,12 +540,14 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = NEG
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = -1.0
             except ARITHMETIC_ERRORS as error:
@@ -530,12 +568,14 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = ABS
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = sign(a)
             except ARITHMETIC_ERRORS as error:
@@ -556,12 +596,14 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = EXP
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = out
             except ARITHMETIC_ERRORS as error:
@@ -582,12 +624,14 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = LOG
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = 1.0 / a
             except ARITHMETIC_ERRORS as error:
@@ -608,12 +652,14 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = SQRT
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = 0.5 * ipow(out, -1.0)
             except ARITHMETIC_ERRORS as error:
@@ -634,12 +680,14 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = TANH
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = 1.0 - out * out
             except ARITHMETIC_ERRORS as error:
@@ -660,12 +708,14 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = SIGMOID
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = out * (1.0 - out)
             except ARITHMETIC_ERRORS as error:
@@ -686,12 +736,14 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = RELU
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = step(a)
             except ARITHMETIC_ERRORS as error:
@@ -712,12 +764,14 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = SOFTPLUS
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = sigmoid(a)
             except ARITHMETIC_ERRORS as error:
@@ -738,12 +792,14 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = SIN
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = cos(a)
             except ARITHMETIC_ERRORS as error:
@@ -764,12 +820,14 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = COS
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = -sin(a)
             except ARITHMETIC_ERRORS as error:
@@ -790,12 +848,14 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = SUM
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = ones(a)
             except ARITHMETIC_ERRORS as error:
@@ -816,12 +876,14 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = MEAN
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = ones(a) / count(a)
             except ARITHMETIC_ERRORS as error:

@@ -37,11 +37,11 @@ class Kind(NamedTuple):
     literals: tuple[tuple[str, str], ...] = ()  # derivative expressions stored as another object for own-class inputs
 
 
-SCALAR = Kind("Value", "FloatMath", "Value | float", """
+SCALAR = Kind("Value", "FloatMath", "Value | Scalar", """
         operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
         if operand is None:
             return NotImplemented""")
-BATCH = Kind("Batch", "ArrayMath", "Node | float | np.ndarray", """
+BATCH = Kind("Batch", "ArrayMath", "Node | Scalar | np.ndarray", """
         operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, {OP})
         if operand is None:  # (a number or an array became a constant; anything else cannot take part)
             return NotImplemented
@@ -60,12 +60,14 @@ METHOD = '''
         node = _new({result})
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and {needs_grad}:
             node._op = {OP}
             node._a = {A}
             node._b = {B}
+            {A}._users += 1{count_b}
             try:
                 node._da = {d0}{store_db}
             except ARITHMETIC_ERRORS as error:
@@ -97,7 +99,7 @@ def method_source(op: Op, kind: Kind, reflected: bool = False) -> str:
         load_b=f"\n        b = {B}.data" if binary else "", value=op.value,
         inputs=f"({A}, {B})" if binary else f"({A},)",
         needs_grad=f"({A}._op is not CONST or {B}._op is not CONST)" if binary else f"{A}._op is not CONST",
-        d0=d[0],
+        d0=d[0], count_b=f"\n            {B}._users += 1" if binary else "",
         store_db=f"\n                node._db = {d[1]}" if binary else "")
 
 

@@ -16,7 +16,7 @@ and the method of every op a user defines.
 from __future__ import annotations
 
 import numbers
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, Union
 
 import numpy as np
 
@@ -26,6 +26,7 @@ from .op import CONST, LEAF, Op, custom, lookup
 
 _new = object.__new__
 N = TypeVar("N", bound="Node")
+Scalar = Union[float, np.floating[Any], np.integer[Any], np.bool_]  # noqa: UP007  (a number operand; a runtime alias)
 ARITHMETIC_ERRORS = (ArithmeticError, ValueError)
 
 
@@ -53,7 +54,7 @@ def real(x: Any) -> float | None:
 class Node:
     """The graph structure shared by Value and Batch; see the module docstring."""
 
-    __slots__ = ("data", "grad", "_label", "_op", "_a", "_b", "_da", "_db", "_pending", "_scope",
+    __slots__ = ("data", "grad", "_label", "_op", "_a", "_b", "_da", "_db", "_users", "_pending", "_scope",
                  "__weakref__", "__dict__")
     __array_ufunc__ = None  # numpy on the left of an operator defers to the node's reflected method
     kinds: ClassVar[dict[str, Any]] = {}  # "scalar" -> Value, "batch" -> Batch (see __init_subclass__)
@@ -84,7 +85,8 @@ class Node:
                             f"float64 numpy array; got {type(data).__name__}: {data!r}")
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
-        self.data, self.grad, self._label, self._pending, self._scope = value, UNREACHED, label, 0, modes.scope_path
+        self.data, self.grad, self._label, self._scope = value, UNREACHED, label, modes.scope_path
+        self._users = self._pending = 0
         self._a = self._b = self._da = self._db = None
         self._op = LEAF if requires_grad else CONST
         if _children or _op:
@@ -110,12 +112,12 @@ class Node:
         return self._op
 
     @property
-    def inputs(self) -> tuple[Node, ...]:
+    def inputs(self) -> tuple[Any, ...]:  # (Values, or Batches: Any keeps user code such as build_topo simple)
         """The inputs in order (a tuple, so `a*a` lists `a` twice); () for a leaf."""
         return () if self._a is None else (self._a,) if self._b is None else (self._a, self._b)
 
     @property
-    def _prev(self) -> tuple[Node, ...]:
+    def _prev(self) -> tuple[Any, ...]:
         """micrograd's name for `inputs`."""
         return self.inputs
 
@@ -156,11 +158,11 @@ class Node:
     def item(self) -> float:
         return self.data
 
-    def detach(self) -> Node:
+    def detach(self: N) -> N:
         """A constant with the same data: gradients stop here."""
         return type(self)(self.data, label=self.label, requires_grad=False)
 
-    def __pos__(self) -> Node:
+    def __pos__(self: N) -> N:
         return self
 
     def __repr__(self) -> str:
@@ -178,7 +180,8 @@ def leaf(cls: type, data: Any, op: Op) -> Any:
     out = _new(cls)
     out.data, out.grad, out._op = data, UNREACHED, op
     out._a = out._b = out._da = out._db = None
-    out._pending, out._scope = 0, modes.scope_path
+    out._users = out._pending = 0
+    out._scope = modes.scope_path
     return out
 
 
@@ -209,6 +212,8 @@ def link(out: N, op: Op, a: Node, b: Node | None) -> N:
         except ARITHMETIC_ERRORS as error:
             raise op_error(op, error, inputs, "its derivative") from None
         out._da, out._db = (local + [None])[:2]
+        for x in inputs:
+            x._users += 1
     else:
         out._op, out._a, out._b, out._da, out._db = CONST, None, None, None, None
     if modes.anomaly:
@@ -256,3 +261,5 @@ def _made_by_hand(node: Node, children: tuple[Any, ...], name: str) -> None:
         link(node, op, a, b)
         return
     node._op, node._a, node._b = custom(name or "custom"), a, b  # _da stays None: the mark of a custom node
+    for x in (a,) if b is None else (a, b):
+        x._users += 1

@@ -131,7 +131,8 @@ class BatchNode(Node):
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
         self.data, self.grad, self._label = column(data), UNREACHED, label
-        self._pending, self._scope = 0, modes.scope_path
+        self._users = self._pending = 0
+        self._scope = modes.scope_path
         self._a = self._b = self._da = self._db = None
         self._op = LEAF if requires_grad else CONST
 

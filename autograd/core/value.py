@@ -39,7 +39,7 @@ from .builtin_ops import (
 )
 from .errors import op_error
 from .floatmath import FloatMath
-from .node import ARITHMETIC_ERRORS, CONST, UNREACHED, Node, link, scalar_constant
+from .node import ARITHMETIC_ERRORS, CONST, UNREACHED, Node, Scalar, link, scalar_constant
 from .op import custom
 
 _new = object.__new__
@@ -124,7 +124,7 @@ class Value(Node, kind="scalar"):
             if not self._op.custom:
                 self._op = custom(self._op.name)
 
-    def __add__(self, other: Value | float) -> Value:
+    def __add__(self, other: Value | Scalar) -> Value:
         """add(a, b) = a + b
 
         d/da = 1.0
@@ -142,12 +142,15 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = ADD
             node._a = self
             node._b = operand
+            self._users += 1
+            operand._users += 1
             try:
                 node._da = 1.0
                 node._db = 1.0
@@ -156,7 +159,7 @@ class Value(Node, kind="scalar"):
             return node
         return link(node, ADD, self, operand)
 
-    def __radd__(self, other: Value | float) -> Value:
+    def __radd__(self, other: Value | Scalar) -> Value:
         """add(a, b) = a + b
 
         (the reflected form: operand is a, self is b)
@@ -175,12 +178,15 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = ADD
             node._a = operand
             node._b = self
+            operand._users += 1
+            self._users += 1
             try:
                 node._da = 1.0
                 node._db = 1.0
@@ -189,7 +195,7 @@ class Value(Node, kind="scalar"):
             return node
         return link(node, ADD, operand, self)
 
-    def __sub__(self, other: Value | float) -> Value:
+    def __sub__(self, other: Value | Scalar) -> Value:
         """sub(a, b) = a - b
 
         d/da = 1.0
@@ -207,12 +213,15 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = SUB
             node._a = self
             node._b = operand
+            self._users += 1
+            operand._users += 1
             try:
                 node._da = 1.0
                 node._db = -1.0
@@ -221,7 +230,7 @@ class Value(Node, kind="scalar"):
             return node
         return link(node, SUB, self, operand)
 
-    def __rsub__(self, other: Value | float) -> Value:
+    def __rsub__(self, other: Value | Scalar) -> Value:
         """sub(a, b) = a - b
 
         (the reflected form: operand is a, self is b)
@@ -240,12 +249,15 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = SUB
             node._a = operand
             node._b = self
+            operand._users += 1
+            self._users += 1
             try:
                 node._da = 1.0
                 node._db = -1.0
@@ -254,7 +266,7 @@ class Value(Node, kind="scalar"):
             return node
         return link(node, SUB, operand, self)
 
-    def __mul__(self, other: Value | float) -> Value:
+    def __mul__(self, other: Value | Scalar) -> Value:
         """mul(a, b) = a * b
 
         d/da = b
@@ -272,12 +284,15 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = MUL
             node._a = self
             node._b = operand
+            self._users += 1
+            operand._users += 1
             try:
                 node._da = b
                 node._db = a
@@ -286,7 +301,7 @@ class Value(Node, kind="scalar"):
             return node
         return link(node, MUL, self, operand)
 
-    def __rmul__(self, other: Value | float) -> Value:
+    def __rmul__(self, other: Value | Scalar) -> Value:
         """mul(a, b) = a * b
 
         (the reflected form: operand is a, self is b)
@@ -305,12 +320,15 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = MUL
             node._a = operand
             node._b = self
+            operand._users += 1
+            self._users += 1
             try:
                 node._da = b
                 node._db = a
@@ -319,7 +337,7 @@ class Value(Node, kind="scalar"):
             return node
         return link(node, MUL, operand, self)
 
-    def __truediv__(self, other: Value | float) -> Value:
+    def __truediv__(self, other: Value | Scalar) -> Value:
         """div(a, b) = div(a, b)
 
         d/da = 1 / b    (computed as 1.0 / b)
@@ -337,12 +355,15 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = DIV
             node._a = self
             node._b = operand
+            self._users += 1
+            operand._users += 1
             try:
                 node._da = 1.0 / b
                 node._db = -out / b
@@ -351,7 +372,7 @@ class Value(Node, kind="scalar"):
             return node
         return link(node, DIV, self, operand)
 
-    def __rtruediv__(self, other: Value | float) -> Value:
+    def __rtruediv__(self, other: Value | Scalar) -> Value:
         """div(a, b) = div(a, b)
 
         (the reflected form: operand is a, self is b)
@@ -370,12 +391,15 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = DIV
             node._a = operand
             node._b = self
+            operand._users += 1
+            self._users += 1
             try:
                 node._da = 1.0 / b
                 node._db = -out / b
@@ -384,7 +408,7 @@ class Value(Node, kind="scalar"):
             return node
         return link(node, DIV, operand, self)
 
-    def __pow__(self, other: Value | float) -> Value:
+    def __pow__(self, other: Value | Scalar) -> Value:
         """pow(a, b) = pow(a, b)
 
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
@@ -402,12 +426,15 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = POW
             node._a = self
             node._b = operand
+            self._users += 1
+            operand._users += 1
             try:
                 node._da = power_rule(a, b)
                 node._db = xlog(out, a)
@@ -416,7 +443,7 @@ class Value(Node, kind="scalar"):
             return node
         return link(node, POW, self, operand)
 
-    def __rpow__(self, other: Value | float) -> Value:
+    def __rpow__(self, other: Value | Scalar) -> Value:
         """pow(a, b) = pow(a, b)
 
         (the reflected form: operand is a, self is b)
@@ -435,12 +462,15 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = POW
             node._a = operand
             node._b = self
+            operand._users += 1
+            self._users += 1
             try:
                 node._da = power_rule(a, b)
                 node._db = xlog(out, a)
@@ -449,7 +479,7 @@ class Value(Node, kind="scalar"):
             return node
         return link(node, POW, operand, self)
 
-    def _leaky_relu(self, other: Value | float) -> Value:
+    def _leaky_relu(self, other: Value | Scalar) -> Value:
         """leaky_relu(a, b) = leaky_relu(a, b)
 
         d/da = 1 if a > 0 else b    (computed as step(a) + (1.0 - step(a)) * b)
@@ -467,12 +497,15 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = LEAKY_RELU
             node._a = self
             node._b = operand
+            self._users += 1
+            operand._users += 1
             try:
                 node._da = step(a) + (1.0 - step(a)) * b
                 node._db = (1.0 - step(a)) * a
@@ -481,7 +514,7 @@ class Value(Node, kind="scalar"):
             return node
         return link(node, LEAKY_RELU, self, operand)
 
-    def _rleaky_relu(self, other: Value | float) -> Value:
+    def _rleaky_relu(self, other: Value | Scalar) -> Value:
         """leaky_relu(a, b) = leaky_relu(a, b)
 
         (the reflected form: operand is a, self is b)
@@ -500,12 +533,15 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = LEAKY_RELU
             node._a = operand
             node._b = self
+            operand._users += 1
+            self._users += 1
             try:
                 node._da = step(a) + (1.0 - step(a)) * b
                 node._db = (1.0 - step(a)) * a
@@ -527,12 +563,14 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = NEG
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = -1.0
             except ARITHMETIC_ERRORS as error:
@@ -553,12 +591,14 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = ABS
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = sign(a)
             except ARITHMETIC_ERRORS as error:
@@ -579,12 +619,14 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = EXP
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = out
             except ARITHMETIC_ERRORS as error:
@@ -605,12 +647,14 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = LOG
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = 1.0 / a
             except ARITHMETIC_ERRORS as error:
@@ -631,12 +675,14 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = SQRT
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = 0.5 * ipow(out, -1.0)
             except ARITHMETIC_ERRORS as error:
@@ -657,12 +703,14 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = TANH
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = 1.0 - out * out
             except ARITHMETIC_ERRORS as error:
@@ -683,12 +731,14 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = SIGMOID
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = out * (1.0 - out)
             except ARITHMETIC_ERRORS as error:
@@ -709,12 +759,14 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = RELU
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = step(a)
             except ARITHMETIC_ERRORS as error:
@@ -735,12 +787,14 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = SOFTPLUS
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = sigmoid(a)
             except ARITHMETIC_ERRORS as error:
@@ -761,12 +815,14 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = SIN
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = cos(a)
             except ARITHMETIC_ERRORS as error:
@@ -787,12 +843,14 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = COS
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = -sin(a)
             except ARITHMETIC_ERRORS as error:
@@ -813,12 +871,14 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = SUM
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = ones(a)
             except ARITHMETIC_ERRORS as error:
@@ -839,12 +899,14 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
+        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = MEAN
             node._a = self
             node._b = None
+            self._users += 1
             try:
                 node._da = ones(a) / count(a)
             except ARITHMETIC_ERRORS as error:

@@ -12,7 +12,7 @@ from typing import Any
 
 import graphviz
 
-from ..core import UNREACHED, Node, backward_order, local_derivatives, start_grad
+from ..core import UNREACHED, Node, add_to_grad, backward_order, local_derivatives, start_grad
 from ..notation import Names, Text, equation, formula, num
 from ..viz import draw_dot
 from .step import Step, Term
@@ -28,7 +28,9 @@ class Stepper:
     def __init__(self, root: Node, grad: Any = 1.0) -> None:
         self.root, self.order = root, backward_order(root)  # exactly the order backward() applies
         self.names = Names(root)
-        self.history: list[tuple[Step, list[tuple[Node, Any]]]] = []
+        self.history: list[tuple[Step, list[tuple[Node, Any, Any]]]] = []
+        self._had: dict[int, Any] = {}  # a leaf's grad before this pass (by id), once the pass reaches it
+        self._sums: dict[int, Any] = {}  # the leaf's terms of this pass, summed apart as backward() sums them
         for v in self.order:
             v.grad = UNREACHED
         seed = start_grad(root, grad)
@@ -68,13 +70,20 @@ class Stepper:
             raise StopIteration(f"all {len(self)} steps are done; s.back() undoes one, s.goto(0) goes to the start")
         node, name = self.order[self.position], self.names
         terms: list[Term] = []
-        undo: list[tuple[Node, Any]] = []
+        undo: list[tuple[Node, Any, Any]] = []
         custom = node.has_custom_backward
         inputs = [(i, x) for i, x in enumerate(node.inputs) if not x.is_constant]
         for (position, x), (_, local) in zip(inputs, local_derivatives(node)):
             before, contribution = x.grad, local * node.grad
-            undo.append((x, before))
-            x.grad = before + contribution  # backward()'s `input.grad += local * grad` (a new array for a batch)
+            undo.append((x, before, self._sums.get(id(x))))
+            if x.is_leaf:  # this pass's terms summed on their own, then added to what the leaf had
+                self._had.setdefault(id(x), before)
+                total = self._sums[id(x)] = self._sums[id(x)] + contribution if id(x) in self._sums else contribution
+                x.grad = add_to_grad(self._had[id(x)], total)
+            elif before is UNREACHED:  # the first term: the grad starts as it (-0.0 stays -0.0, as in backward())
+                x.grad = contribution.copy() if contribution is node.grad else contribution
+            else:  # backward()'s `input.grad += local * grad`
+                x.grad = before + contribution
             text = num(local) if custom else formula(node, position, name.data)
             terms.append(Term(x, text, local, node.grad, contribution, before, x.grad, custom))
         step = Step(self.position + 1, len(self), node, terms, name, self.root)
@@ -86,8 +95,12 @@ class Stepper:
         if not self.history:
             raise IndexError("at the start: there is no step to undo")
         _, undo = self.history.pop()
-        for x, before in reversed(undo):
+        for x, before, total in reversed(undo):
             x.grad = before
+            if total is None:
+                self._sums.pop(id(x), None)
+            else:
+                self._sums[id(x)] = total
         return self
 
     def run(self) -> Stepper:
