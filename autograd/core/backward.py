@@ -86,8 +86,7 @@ def backward(root: Value, grad: Any = 1.0, create_graph: bool = False) -> None:
 
     With `create_graph=True` the grads are Values (differentiate them again; like PyTorch, a leaf
     then refers to its grad's graph, which refers back to it). A cycle (made by editing `_a`/`_b`)
-    raises GraphCycleError; the eager pass may have added part of its gradients to leaves by then,
-    so call `zero_grad()` before trying again (the checked paths change nothing).
+    raises GraphCycleError, and leaves keep the grads they had.
     """
     start = start_grad(root, grad, create_graph)
     create_graph = create_graph or isinstance(start, Node)

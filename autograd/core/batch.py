@@ -97,15 +97,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = ADD
             node._a = self
             node._b = operand
-            self._users += 1
-            operand._users += 1
             try:
                 node._da = ONE
                 node._db = ONE if operand.__class__ is Batch else summed(1.0)
@@ -135,15 +132,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = ADD
             node._a = operand
             node._b = self
-            operand._users += 1
-            self._users += 1
             try:
                 node._da = ONE if operand.__class__ is Batch else summed(1.0)
                 node._db = ONE
@@ -172,15 +166,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = SUB
             node._a = self
             node._b = operand
-            self._users += 1
-            operand._users += 1
             try:
                 node._da = ONE
                 node._db = -1.0 if operand.__class__ is Batch else summed(-1.0)
@@ -210,15 +201,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = SUB
             node._a = operand
             node._b = self
-            operand._users += 1
-            self._users += 1
             try:
                 node._da = ONE if operand.__class__ is Batch else summed(1.0)
                 node._db = -1.0
@@ -247,15 +235,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = MUL
             node._a = self
             node._b = operand
-            self._users += 1
-            operand._users += 1
             try:
                 node._da = b
                 node._db = a if operand.__class__ is Batch else summed(a)
@@ -285,15 +270,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = MUL
             node._a = operand
             node._b = self
-            operand._users += 1
-            self._users += 1
             try:
                 node._da = b if operand.__class__ is Batch else summed(b)
                 node._db = a
@@ -322,15 +304,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = DIV
             node._a = self
             node._b = operand
-            self._users += 1
-            operand._users += 1
             try:
                 node._da = 1.0 / b
                 node._db = -out / b if operand.__class__ is Batch else summed(-out / b)
@@ -360,15 +339,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = DIV
             node._a = operand
             node._b = self
-            operand._users += 1
-            self._users += 1
             try:
                 node._da = 1.0 / b if operand.__class__ is Batch else summed(1.0 / b)
                 node._db = -out / b
@@ -397,15 +373,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = POW
             node._a = self
             node._b = operand
-            self._users += 1
-            operand._users += 1
             try:
                 node._da = power_rule(a, b)
                 node._db = xlog(out, a) if operand.__class__ is Batch else summed(xlog(out, a))
@@ -435,15 +408,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = POW
             node._a = operand
             node._b = self
-            operand._users += 1
-            self._users += 1
             try:
                 node._da = power_rule(a, b) if operand.__class__ is Batch else summed(power_rule(a, b))
                 node._db = xlog(out, a)
@@ -472,15 +442,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = LEAKY_RELU
             node._a = self
             node._b = operand
-            self._users += 1
-            operand._users += 1
             try:
                 node._da = step(a) + (1.0 - step(a)) * b
                 node._db = (1.0 - step(a)) * a if operand.__class__ is Batch else summed((1.0 - step(a)) * a)
@@ -510,15 +477,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = LEAKY_RELU
             node._a = operand
             node._b = self
-            operand._users += 1
-            self._users += 1
             try:
                 node._da = step(a) + (1.0 - step(a)) * b if operand.__class__ is Batch else summed(step(a) + (1.0 - step(a)) * b)
                 node._db = (1.0 - step(a)) * a
@@ -540,14 +504,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = NEG
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = -1.0
             except ARITHMETIC_ERRORS as error:
@@ -568,14 +530,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = ABS
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = sign(a)
             except ARITHMETIC_ERRORS as error:
@@ -596,14 +556,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = EXP
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = out
             except ARITHMETIC_ERRORS as error:
@@ -624,14 +582,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = LOG
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = 1.0 / a
             except ARITHMETIC_ERRORS as error:
@@ -652,14 +608,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = SQRT
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = 0.5 * ipow(out, -1.0)
             except ARITHMETIC_ERRORS as error:
@@ -680,14 +634,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = TANH
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = 1.0 - out * out
             except ARITHMETIC_ERRORS as error:
@@ -708,14 +660,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = SIGMOID
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = out * (1.0 - out)
             except ARITHMETIC_ERRORS as error:
@@ -736,14 +686,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = RELU
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = step(a)
             except ARITHMETIC_ERRORS as error:
@@ -764,14 +712,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = SOFTPLUS
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = sigmoid(a)
             except ARITHMETIC_ERRORS as error:
@@ -792,14 +738,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = SIN
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = cos(a)
             except ARITHMETIC_ERRORS as error:
@@ -820,14 +764,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = COS
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = -sin(a)
             except ARITHMETIC_ERRORS as error:
@@ -848,14 +790,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = SUM
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = ones(a)
             except ARITHMETIC_ERRORS as error:
@@ -876,14 +816,12 @@ class Batch(BatchNode, Value, kind="batch"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = MEAN
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = ones(a) / count(a)
             except ARITHMETIC_ERRORS as error:

@@ -60,14 +60,12 @@ METHOD = '''
         node = _new({result})
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and {needs_grad}:
             node._op = {OP}
             node._a = {A}
             node._b = {B}
-            {A}._users += 1{count_b}
             try:
                 node._da = {d0}{store_db}
             except ARITHMETIC_ERRORS as error:
@@ -99,7 +97,7 @@ def method_source(op: Op, kind: Kind, reflected: bool = False) -> str:
         load_b=f"\n        b = {B}.data" if binary else "", value=op.value,
         inputs=f"({A}, {B})" if binary else f"({A},)",
         needs_grad=f"({A}._op is not CONST or {B}._op is not CONST)" if binary else f"{A}._op is not CONST",
-        d0=d[0], count_b=f"\n            {B}._users += 1" if binary else "",
+        d0=d[0],
         store_db=f"\n                node._db = {d[1]}" if binary else "")
 
 

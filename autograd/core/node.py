@@ -54,8 +54,7 @@ def real(x: Any) -> float | None:
 class Node:
     """The graph structure shared by Value and Batch; see the module docstring."""
 
-    __slots__ = ("data", "grad", "_label", "_op", "_a", "_b", "_da", "_db", "_users", "_pending", "_scope",
-                 "__weakref__", "__dict__")
+    __slots__ = ("data", "grad", "_op", "_a", "_b", "_da", "_db", "_pending", "_scope", "__weakref__", "__dict__")
     __array_ufunc__ = None  # numpy on the left of an operator defers to the node's reflected method
     kinds: ClassVar[dict[str, Any]] = {}  # "scalar" -> Value, "batch" -> Batch (see __init_subclass__)
 
@@ -85,8 +84,9 @@ class Node:
                             f"float64 numpy array; got {type(data).__name__}: {data!r}")
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
-        self.data, self.grad, self._label, self._scope = value, UNREACHED, label, modes.scope_path
-        self._users = self._pending = 0
+        self.data, self.grad, self._pending, self._scope = value, UNREACHED, 0, modes.scope_path
+        if label:
+            self._label = label
         self._a = self._b = self._da = self._db = None
         self._op = LEAF if requires_grad else CONST
         if _children or _op:
@@ -94,7 +94,7 @@ class Node:
 
     @property
     def label(self) -> str:
-        """A name for drawings and messages ('' unless given; op results get none, which saves a store)."""
+        """A name for drawings and messages ('' unless given; kept in the node's `__dict__`, made only then)."""
         try:
             return self._label
         except AttributeError:
@@ -180,8 +180,7 @@ def leaf(cls: type, data: Any, op: Op) -> Any:
     out = _new(cls)
     out.data, out.grad, out._op = data, UNREACHED, op
     out._a = out._b = out._da = out._db = None
-    out._users = out._pending = 0
-    out._scope = modes.scope_path
+    out._pending, out._scope = 0, modes.scope_path
     return out
 
 
@@ -212,8 +211,6 @@ def link(out: N, op: Op, a: Node, b: Node | None) -> N:
         except ARITHMETIC_ERRORS as error:
             raise op_error(op, error, inputs, "its derivative") from None
         out._da, out._db = (local + [None])[:2]
-        for x in inputs:
-            x._users += 1
     else:
         out._op, out._a, out._b, out._da, out._db = CONST, None, None, None, None
     if modes.anomaly:
@@ -261,5 +258,3 @@ def _made_by_hand(node: Node, children: tuple[Any, ...], name: str) -> None:
         link(node, op, a, b)
         return
     node._op, node._a, node._b = custom(name or "custom"), a, b  # _da stays None: the mark of a custom node
-    for x in (a,) if b is None else (a, b):
-        x._users += 1

@@ -130,9 +130,9 @@ class BatchNode(Node):
             raise TypeError("a Batch is made from data (Value(array, label=...)); its ops build the graph")
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
-        self.data, self.grad, self._label = column(data), UNREACHED, label
-        self._users = self._pending = 0
-        self._scope = modes.scope_path
+        self.data, self.grad, self._pending, self._scope = column(data), UNREACHED, 0, modes.scope_path
+        if label:
+            self._label = label
         self._a = self._b = self._da = self._db = None
         self._op = LEAF if requires_grad else CONST
 

@@ -142,15 +142,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = ADD
             node._a = self
             node._b = operand
-            self._users += 1
-            operand._users += 1
             try:
                 node._da = 1.0
                 node._db = 1.0
@@ -178,15 +175,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = ADD
             node._a = operand
             node._b = self
-            operand._users += 1
-            self._users += 1
             try:
                 node._da = 1.0
                 node._db = 1.0
@@ -213,15 +207,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = SUB
             node._a = self
             node._b = operand
-            self._users += 1
-            operand._users += 1
             try:
                 node._da = 1.0
                 node._db = -1.0
@@ -249,15 +240,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = SUB
             node._a = operand
             node._b = self
-            operand._users += 1
-            self._users += 1
             try:
                 node._da = 1.0
                 node._db = -1.0
@@ -284,15 +272,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = MUL
             node._a = self
             node._b = operand
-            self._users += 1
-            operand._users += 1
             try:
                 node._da = b
                 node._db = a
@@ -320,15 +305,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = MUL
             node._a = operand
             node._b = self
-            operand._users += 1
-            self._users += 1
             try:
                 node._da = b
                 node._db = a
@@ -355,15 +337,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = DIV
             node._a = self
             node._b = operand
-            self._users += 1
-            operand._users += 1
             try:
                 node._da = 1.0 / b
                 node._db = -out / b
@@ -391,15 +370,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = DIV
             node._a = operand
             node._b = self
-            operand._users += 1
-            self._users += 1
             try:
                 node._da = 1.0 / b
                 node._db = -out / b
@@ -426,15 +402,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = POW
             node._a = self
             node._b = operand
-            self._users += 1
-            operand._users += 1
             try:
                 node._da = power_rule(a, b)
                 node._db = xlog(out, a)
@@ -462,15 +435,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = POW
             node._a = operand
             node._b = self
-            operand._users += 1
-            self._users += 1
             try:
                 node._da = power_rule(a, b)
                 node._db = xlog(out, a)
@@ -497,15 +467,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
             node._op = LEAKY_RELU
             node._a = self
             node._b = operand
-            self._users += 1
-            operand._users += 1
             try:
                 node._da = step(a) + (1.0 - step(a)) * b
                 node._db = (1.0 - step(a)) * a
@@ -533,15 +500,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
             node._op = LEAKY_RELU
             node._a = operand
             node._b = self
-            operand._users += 1
-            self._users += 1
             try:
                 node._da = step(a) + (1.0 - step(a)) * b
                 node._db = (1.0 - step(a)) * a
@@ -563,14 +527,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = NEG
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = -1.0
             except ARITHMETIC_ERRORS as error:
@@ -591,14 +553,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = ABS
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = sign(a)
             except ARITHMETIC_ERRORS as error:
@@ -619,14 +579,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = EXP
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = out
             except ARITHMETIC_ERRORS as error:
@@ -647,14 +605,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = LOG
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = 1.0 / a
             except ARITHMETIC_ERRORS as error:
@@ -675,14 +631,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = SQRT
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = 0.5 * ipow(out, -1.0)
             except ARITHMETIC_ERRORS as error:
@@ -703,14 +657,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = TANH
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = 1.0 - out * out
             except ARITHMETIC_ERRORS as error:
@@ -731,14 +683,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = SIGMOID
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = out * (1.0 - out)
             except ARITHMETIC_ERRORS as error:
@@ -759,14 +709,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = RELU
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = step(a)
             except ARITHMETIC_ERRORS as error:
@@ -787,14 +735,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = SOFTPLUS
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = sigmoid(a)
             except ARITHMETIC_ERRORS as error:
@@ -815,14 +761,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = SIN
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = cos(a)
             except ARITHMETIC_ERRORS as error:
@@ -843,14 +787,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = COS
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = -sin(a)
             except ARITHMETIC_ERRORS as error:
@@ -871,14 +813,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = SUM
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = ones(a)
             except ARITHMETIC_ERRORS as error:
@@ -899,14 +839,12 @@ class Value(Node, kind="scalar"):
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
-        node._users = 0
         node._pending = 0
         node._scope = modes.scope_path
         if modes.plain_recording and self._op is not CONST:
             node._op = MEAN
             node._a = self
             node._b = None
-            self._users += 1
             try:
                 node._da = ones(a) / count(a)
             except ARITHMETIC_ERRORS as error:
