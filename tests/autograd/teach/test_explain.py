@@ -6,7 +6,7 @@ import math
 import random
 
 import pytest
-from autograd_cases import lecture
+from autograd_cases import hand_written_tanh, lecture
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -187,18 +187,6 @@ def test_tape_names_unlabelled_nodes_and_inlines_constants():
 
 
 # --- a node made by hand with a `_backward` closure (the micrograd lecture's tanh) --------------------
-
-
-def hand_written_tanh(x: Value) -> tuple[Value, float]:
-    """The lecture's tanh written out: a node linked by hand, its derivative a closure. (out, t)"""
-    t = math.tanh(x.data)
-    out = Value(t, (x,), "mytanh")
-
-    def _backward():
-        x.grad += (1 - t**2) * out.grad
-
-    out._backward = _backward
-    return out, t
 
 
 def test_explain_uses_the_number_a_hand_written_backward_applies():

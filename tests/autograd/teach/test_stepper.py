@@ -6,7 +6,7 @@ import math
 import struct
 
 import pytest
-from autograd_cases import lecture
+from autograd_cases import hand_written_tanh, lecture
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -202,18 +202,6 @@ def test_running_totals_show_enough_digits_to_see_each_term():
 
 
 # --- a node made by hand with a `_backward` closure (the micrograd lecture's tanh) --------------------
-
-
-def hand_written_tanh(x: Value) -> tuple[Value, float]:
-    """The lecture's tanh written out: a node linked by hand, its derivative a closure. (out, t)"""
-    t = math.tanh(x.data)
-    out = Value(t, (x,), "mytanh")
-
-    def _backward():
-        x.grad += (1 - t**2) * out.grad
-
-    out._backward = _backward
-    return out, t
 
 
 def test_a_hand_written_backward_is_applied_with_its_closures_number():

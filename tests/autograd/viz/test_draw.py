@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import random
 import shutil
@@ -11,7 +10,7 @@ import xml.etree.ElementTree as ET
 
 import graphviz
 import pytest
-from autograd_cases import lecture
+from autograd_cases import hand_written_tanh, lecture
 
 from autograd import GraphvizNotFoundError, Stepper, Value, draw_dot, save_svg, scope
 from autograd.core import Unreached
@@ -340,18 +339,6 @@ def test_small_cases_a_leaf_a_bad_group_and_a_highlight_inside_a_box():
 
 
 # --- a node made by hand with a `_backward` closure (the micrograd lecture's tanh) --------------------
-
-
-def hand_written_tanh(x: Value) -> tuple[Value, float]:
-    """The lecture's tanh written out: a node linked by hand, its derivative a closure. (out, t)"""
-    t = math.tanh(x.data)
-    out = Value(t, (x,), "mytanh")
-
-    def _backward():
-        x.grad += (1 - t**2) * out.grad
-
-    out._backward = _backward
-    return out, t
 
 
 def test_a_hand_written_backward_is_drawn_with_its_op_name_and_a_marker():
