@@ -103,6 +103,8 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = ADD
             node._a = self
             node._b = operand
+            self._pending += 1  # one more user (the backward pass counts them down)
+            operand._pending += 1
             try:
                 node._da = ONE
                 node._db = ONE if operand.__class__ is Batch else summed(1.0)
@@ -138,6 +140,8 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = ADD
             node._a = operand
             node._b = self
+            operand._pending += 1  # one more user (the backward pass counts them down)
+            self._pending += 1
             try:
                 node._da = ONE if operand.__class__ is Batch else summed(1.0)
                 node._db = ONE
@@ -172,6 +176,8 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = SUB
             node._a = self
             node._b = operand
+            self._pending += 1  # one more user (the backward pass counts them down)
+            operand._pending += 1
             try:
                 node._da = ONE
                 node._db = -1.0 if operand.__class__ is Batch else summed(-1.0)
@@ -207,6 +213,8 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = SUB
             node._a = operand
             node._b = self
+            operand._pending += 1  # one more user (the backward pass counts them down)
+            self._pending += 1
             try:
                 node._da = ONE if operand.__class__ is Batch else summed(1.0)
                 node._db = -1.0
@@ -241,6 +249,8 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = MUL
             node._a = self
             node._b = operand
+            self._pending += 1  # one more user (the backward pass counts them down)
+            operand._pending += 1
             try:
                 node._da = b
                 node._db = a if operand.__class__ is Batch else summed(a)
@@ -276,6 +286,8 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = MUL
             node._a = operand
             node._b = self
+            operand._pending += 1  # one more user (the backward pass counts them down)
+            self._pending += 1
             try:
                 node._da = b if operand.__class__ is Batch else summed(b)
                 node._db = a
@@ -310,6 +322,8 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = DIV
             node._a = self
             node._b = operand
+            self._pending += 1  # one more user (the backward pass counts them down)
+            operand._pending += 1
             try:
                 node._da = 1.0 / b
                 node._db = -out / b if operand.__class__ is Batch else summed(-out / b)
@@ -345,6 +359,8 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = DIV
             node._a = operand
             node._b = self
+            operand._pending += 1  # one more user (the backward pass counts them down)
+            self._pending += 1
             try:
                 node._da = 1.0 / b if operand.__class__ is Batch else summed(1.0 / b)
                 node._db = -out / b
@@ -379,6 +395,8 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = POW
             node._a = self
             node._b = operand
+            self._pending += 1  # one more user (the backward pass counts them down)
+            operand._pending += 1
             try:
                 node._da = power_rule(a, b)
                 node._db = xlog(out, a) if operand.__class__ is Batch else summed(xlog(out, a))
@@ -414,6 +432,8 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = POW
             node._a = operand
             node._b = self
+            operand._pending += 1  # one more user (the backward pass counts them down)
+            self._pending += 1
             try:
                 node._da = power_rule(a, b) if operand.__class__ is Batch else summed(power_rule(a, b))
                 node._db = xlog(out, a)
@@ -448,6 +468,8 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = LEAKY_RELU
             node._a = self
             node._b = operand
+            self._pending += 1  # one more user (the backward pass counts them down)
+            operand._pending += 1
             try:
                 node._da = step(a) + (1.0 - step(a)) * b
                 node._db = (1.0 - step(a)) * a if operand.__class__ is Batch else summed((1.0 - step(a)) * a)
@@ -483,6 +505,8 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = LEAKY_RELU
             node._a = operand
             node._b = self
+            operand._pending += 1  # one more user (the backward pass counts them down)
+            self._pending += 1
             try:
                 node._da = step(a) + (1.0 - step(a)) * b if operand.__class__ is Batch else summed(step(a) + (1.0 - step(a)) * b)
                 node._db = (1.0 - step(a)) * a
@@ -510,6 +534,7 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = NEG
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = -1.0
             except ARITHMETIC_ERRORS as error:
@@ -536,6 +561,7 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = ABS
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = sign(a)
             except ARITHMETIC_ERRORS as error:
@@ -562,6 +588,7 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = EXP
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = out
             except ARITHMETIC_ERRORS as error:
@@ -588,6 +615,7 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = LOG
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = 1.0 / a
             except ARITHMETIC_ERRORS as error:
@@ -614,6 +642,7 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = SQRT
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = 0.5 * ipow(out, -1.0)
             except ARITHMETIC_ERRORS as error:
@@ -640,6 +669,7 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = TANH
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = 1.0 - out * out
             except ARITHMETIC_ERRORS as error:
@@ -666,6 +696,7 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = SIGMOID
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = out * (1.0 - out)
             except ARITHMETIC_ERRORS as error:
@@ -692,6 +723,7 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = RELU
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = step(a)
             except ARITHMETIC_ERRORS as error:
@@ -718,6 +750,7 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = SOFTPLUS
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = sigmoid(a)
             except ARITHMETIC_ERRORS as error:
@@ -744,6 +777,7 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = SIN
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = cos(a)
             except ARITHMETIC_ERRORS as error:
@@ -770,6 +804,7 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = COS
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = -sin(a)
             except ARITHMETIC_ERRORS as error:
@@ -796,6 +831,7 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = SUM
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = ones(a)
             except ARITHMETIC_ERRORS as error:
@@ -822,6 +858,7 @@ class Batch(BatchNode, Value, kind="batch"):
             node._op = MEAN
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = ones(a) / count(a)
             except ARITHMETIC_ERRORS as error:

@@ -66,6 +66,7 @@ METHOD = '''
             node._op = {OP}
             node._a = {A}
             node._b = {B}
+            {A}._pending += 1  # one more user (the backward pass counts them down){count_b}
             try:
                 node._da = {d0}{store_db}
             except ARITHMETIC_ERRORS as error:
@@ -97,7 +98,7 @@ def method_source(op: Op, kind: Kind, reflected: bool = False) -> str:
         load_b=f"\n        b = {B}.data" if binary else "", value=op.value,
         inputs=f"({A}, {B})" if binary else f"({A},)",
         needs_grad=f"({A}._op is not CONST or {B}._op is not CONST)" if binary else f"{A}._op is not CONST",
-        d0=d[0],
+        d0=d[0], count_b=f"\n            {B}._pending += 1" if binary else "",
         store_db=f"\n                node._db = {d[1]}" if binary else "")
 
 

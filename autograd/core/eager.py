@@ -1,13 +1,21 @@
 """The eager backward pass: the chain rule on the local derivatives each op stored, floats or arrays.
 
-Pass 1 (`order.count_users`) counts each computed node's users below the root and clears its
-grad. Pass 2 starts at the root and applies a node's chain rule once all its users have added
-their terms to its grad, pushing inputs a then b: exactly `order.backward_order`, so anything that
-replays the pass (the checked path, the Stepper) adds the same terms in the same order: same bits.
+Kahn's order, without a counting pass: every op counts itself as a user of its inputs when it
+links them (`_pending`), so the pass can start at the root at once. A node's chain rule is applied
+once all its users have added their terms to its grad; inputs are pushed a then b, exactly as
+`order.backward_order` lists them, so anything that replays the pass (the checked path, the
+Stepper) adds the same terms in the same order: the same bits.
 
-Leaves sum this pass's terms on their own and add the total to the grad they had, so calling
-backward() twice adds exactly the same number twice (PyTorch's rule; adding term by term into the
-running grad would round differently on the second pass).
+A node's `_pending` during the pass: > 0, untouched, that many users to come; < 0, touched, -n
+users still to come; 0, done. The first term sets a node's grad (fresh gradients on computed
+nodes); a leaf sums this pass's terms on their own and adds the total to the grad it had, so
+calling backward() twice adds exactly the same number twice.
+
+The counts made in the forward pass fit only the first backward pass of a graph whose every node
+leads to this root. A node with users elsewhere is left waiting; a node reached after its count
+ran out (a second backward of the same graph) finds 0. Either way the pass puts the leaves' grads
+back, counts the users below the root (`order.count_users`) and runs again. A cycle (a hand-edited
+graph) does not fit even then: GraphCycleError.
 """
 
 from __future__ import annotations
@@ -23,13 +31,17 @@ def backward_floats(root: Node, start: Any) -> None:
     """Gradients of `root` (seeded with `start`) into the grad of every node below it."""
     leaves: list[tuple[Node, Any]] = []  # (leaf, the grad it had before this pass), in the order reached
     try:
-        found = count_users(root, reset_grads=True)
-        done = _chain_rule(root, start, leaves)
+        fits = _sweep(root, start, leaves)
+        if not fits:  # count the users below this root, then the same sweep again
+            _put_back(leaves)
+            clear_counts(root)
+            count_users(root)
+            fits = _sweep(root, start, leaves)
     except BaseException:
         _put_back(leaves)
         clear_counts(root)
         raise
-    if done != found:
+    if not fits:
         _put_back(leaves)
         raise_cycle(root)
     for x, before in leaves:
@@ -37,70 +49,112 @@ def backward_floats(root: Node, start: Any) -> None:
         x.grad = before + x.grad
 
 
-def _chain_rule(root: Node, start: Any, leaves: list[tuple[Node, Any]]) -> int:
-    """Pass 2 (the hot loop; the a and b blocks are written out twice: a call per input costs more).
-
-    A computed node's `_pending` counts down its users still to come; a leaf's marks that this pass
-    has reached it. Returns how many nodes were processed (fewer than counted: a cycle).
-    """
+def _sweep(root: Node, start: Any, leaves: list[tuple[Node, Any]]) -> bool:
+    """One pass of the chain rule from `root` (the hot loop: the a and b blocks are written out twice,
+    as a call per input costs more). False if the counts did not fit; then grads are half done."""
     root.grad = start
+    root._pending = 0
     stack = [root]
     pop, push, remember = stack.pop, stack.append, leaves.append
-    done = 0
+    waiting = 0  # nodes touched by some but not yet all of their users
     while stack:
         v = pop()
-        done += 1
         g, a, b, da = v.grad, v._a, v._b, v._da
         if da is None:  # a node made by hand: its `_backward` closure adds to its inputs' grads
-            _run_closure(v, push, remember)
+            change = _run_closure(v, push, remember)
+            if change is None:
+                return False
+            waiting += change
             continue
-        if a._a is not None:  # a computed input: pass 1 cleared its grad
-            a.grad += da * g
-            n = a._pending - 1
-            a._pending = n
-            if not n:
+        if a._a is not None:  # a computed input
+            n = a._pending
+            if n == 1:  # its only user (the common case): its grad is this term, and complete
+                t = da * g
+                a.grad = t.copy() if t is g else t  # (a batch's grad array is never shared)
+                a._pending = 0
                 push(a)
+            elif n < 0:  # one more of its users
+                a.grad += da * g
+                n += 1
+                a._pending = n
+                if not n:
+                    push(a)
+                    waiting -= 1
+            elif n:  # the first of its n users
+                t = da * g
+                a.grad = t.copy() if t is g else t
+                a._pending = 1 - n
+                waiting += 1
+            else:  # done already, or counted for another pass: the counts do not fit
+                return False
         elif a._op is not CONST:  # a variable: this pass's terms, summed apart
-            if a._pending:
+            if a._pending < 0:
                 a.grad += da * g
             else:
                 remember((a, a.grad))
-                a._pending = 1
+                a._pending = -1
                 t = da * g
-                a.grad = t.copy() if t is g else t  # (a batch's grad array is never shared)
+                a.grad = t.copy() if t is g else t
         if b is None:
             continue
         if b._a is not None:
-            b.grad += v._db * g
-            n = b._pending - 1
-            b._pending = n
-            if not n:
+            n = b._pending
+            if n == 1:
+                t = v._db * g
+                b.grad = t.copy() if t is g else t
+                b._pending = 0
                 push(b)
+            elif n < 0:
+                b.grad += v._db * g
+                n += 1
+                b._pending = n
+                if not n:
+                    push(b)
+                    waiting -= 1
+            elif n:
+                t = v._db * g
+                b.grad = t.copy() if t is g else t
+                b._pending = 1 - n
+                waiting += 1
+            else:
+                return False
         elif b._op is not CONST:
-            if b._pending:
+            if b._pending < 0:
                 b.grad += v._db * g
             else:
                 remember((b, b.grad))
-                b._pending = 1
+                b._pending = -1
                 t = v._db * g
                 b.grad = t.copy() if t is g else t
-    return done
+    return not waiting
 
 
-def _run_closure(v: Node, push: Any, remember: Any) -> None:
-    """Pass 2's step for a node made by hand: its closure adds to its inputs' grads (a leaf's from a
-    fresh 0 for this pass), then its computed inputs count it done."""
+def _run_closure(v: Node, push: Any, remember: Any) -> int | None:
+    """The sweep's step for a node made by hand: inputs reached for the first time start from 0, the
+    closure adds to them, then each input counts the touch. The change in waiting nodes, or None."""
     for x in v.inputs:
-        if x._a is None and x._op is not CONST and not x._pending:
+        if x._a is not None and x._pending > 0:
+            x.grad = 0.0
+        elif x._a is None and x._op is not CONST and x._pending >= 0:
             remember((x, x.grad))
-            x._pending = 1
+            x._pending = -1
             x.grad = 0.0
     v._backward()  # type: ignore[attr-defined]
+    change = 0
     for x in v.inputs:
-        if x._a is not None:
-            x._pending -= 1
-            if not x._pending:
-                push(x)
+        if x._a is None:
+            continue
+        n = x._pending
+        if n == 1 or n == -1:
+            x._pending = 0
+            push(x)
+            change -= n == -1
+        elif n:
+            x._pending = n + 1 if n < 0 else 1 - n
+            change += n > 0
+        else:
+            return None
+    return change
 
 
 def _put_back(leaves: list[tuple[Node, Any]]) -> None:
@@ -108,3 +162,4 @@ def _put_back(leaves: list[tuple[Node, Any]]) -> None:
     for x, before in leaves:
         x._pending = 0
         x.grad = before
+    leaves.clear()

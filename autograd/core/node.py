@@ -1,8 +1,9 @@
 """Node: what one value in the computation graph keeps, and how an op links a new node into the graph.
 
 A node keeps, in slots, its value (`data`), gradient (`grad`), op, at most two inputs (`_a`,
-`_b`), their local derivatives (`_da`, `_db`, computed in the forward pass) and the Module calls
-it was made in (`_scope`, for drawing). No tuple, set or closure per node: a node is small,
+`_b`), their local derivatives (`_da`, `_db`, computed in the forward pass), how many ops use it
+(`_pending`: each op that links it adds one; the backward pass counts them down, see
+autograd/core/eager.py) and the Module calls it was made in (`_scope`, for drawing). No tuple, set or closure per node: a node is small,
 allocation is cheap, the backward loop makes no call per node, and a graph holds no reference
 cycles, so reference counting frees it the moment it is dropped. A `__dict__` is made only for
 a node that is given attributes of its own (`v.m = 0.0`, as optimizers written for micrograd do).
@@ -211,6 +212,8 @@ def link(out: N, op: Op, a: Node, b: Node | None) -> N:
         except ARITHMETIC_ERRORS as error:
             raise op_error(op, error, inputs, "its derivative") from None
         out._da, out._db = (local + [None])[:2]
+        for x in inputs:
+            x._pending += 1  # one more user (the backward pass counts them down)
     else:
         out._op, out._a, out._b, out._da, out._db = CONST, None, None, None, None
     if modes.anomaly:
@@ -258,3 +261,5 @@ def _made_by_hand(node: Node, children: tuple[Any, ...], name: str) -> None:
         link(node, op, a, b)
         return
     node._op, node._a, node._b = custom(name or "custom"), a, b  # _da stays None: the mark of a custom node
+    for x in inputs:
+        x._pending += 1

@@ -63,6 +63,7 @@ def backward_order(root: Value) -> list[Value]:
     """
     if root._a is None:
         return []
+    clear_counts(root)  # (the counts the forward pass made: this order counts the users below root alone)
     try:
         found = count_users(root)
         order: list[Value] = []

@@ -148,6 +148,8 @@ class Value(Node, kind="scalar"):
             node._op = ADD
             node._a = self
             node._b = operand
+            self._pending += 1  # one more user (the backward pass counts them down)
+            operand._pending += 1
             try:
                 node._da = 1.0
                 node._db = 1.0
@@ -181,6 +183,8 @@ class Value(Node, kind="scalar"):
             node._op = ADD
             node._a = operand
             node._b = self
+            operand._pending += 1  # one more user (the backward pass counts them down)
+            self._pending += 1
             try:
                 node._da = 1.0
                 node._db = 1.0
@@ -213,6 +217,8 @@ class Value(Node, kind="scalar"):
             node._op = SUB
             node._a = self
             node._b = operand
+            self._pending += 1  # one more user (the backward pass counts them down)
+            operand._pending += 1
             try:
                 node._da = 1.0
                 node._db = -1.0
@@ -246,6 +252,8 @@ class Value(Node, kind="scalar"):
             node._op = SUB
             node._a = operand
             node._b = self
+            operand._pending += 1  # one more user (the backward pass counts them down)
+            self._pending += 1
             try:
                 node._da = 1.0
                 node._db = -1.0
@@ -278,6 +286,8 @@ class Value(Node, kind="scalar"):
             node._op = MUL
             node._a = self
             node._b = operand
+            self._pending += 1  # one more user (the backward pass counts them down)
+            operand._pending += 1
             try:
                 node._da = b
                 node._db = a
@@ -311,6 +321,8 @@ class Value(Node, kind="scalar"):
             node._op = MUL
             node._a = operand
             node._b = self
+            operand._pending += 1  # one more user (the backward pass counts them down)
+            self._pending += 1
             try:
                 node._da = b
                 node._db = a
@@ -343,6 +355,8 @@ class Value(Node, kind="scalar"):
             node._op = DIV
             node._a = self
             node._b = operand
+            self._pending += 1  # one more user (the backward pass counts them down)
+            operand._pending += 1
             try:
                 node._da = 1.0 / b
                 node._db = -out / b
@@ -376,6 +390,8 @@ class Value(Node, kind="scalar"):
             node._op = DIV
             node._a = operand
             node._b = self
+            operand._pending += 1  # one more user (the backward pass counts them down)
+            self._pending += 1
             try:
                 node._da = 1.0 / b
                 node._db = -out / b
@@ -408,6 +424,8 @@ class Value(Node, kind="scalar"):
             node._op = POW
             node._a = self
             node._b = operand
+            self._pending += 1  # one more user (the backward pass counts them down)
+            operand._pending += 1
             try:
                 node._da = power_rule(a, b)
                 node._db = xlog(out, a)
@@ -441,6 +459,8 @@ class Value(Node, kind="scalar"):
             node._op = POW
             node._a = operand
             node._b = self
+            operand._pending += 1  # one more user (the backward pass counts them down)
+            self._pending += 1
             try:
                 node._da = power_rule(a, b)
                 node._db = xlog(out, a)
@@ -473,6 +493,8 @@ class Value(Node, kind="scalar"):
             node._op = LEAKY_RELU
             node._a = self
             node._b = operand
+            self._pending += 1  # one more user (the backward pass counts them down)
+            operand._pending += 1
             try:
                 node._da = step(a) + (1.0 - step(a)) * b
                 node._db = (1.0 - step(a)) * a
@@ -506,6 +528,8 @@ class Value(Node, kind="scalar"):
             node._op = LEAKY_RELU
             node._a = operand
             node._b = self
+            operand._pending += 1  # one more user (the backward pass counts them down)
+            self._pending += 1
             try:
                 node._da = step(a) + (1.0 - step(a)) * b
                 node._db = (1.0 - step(a)) * a
@@ -533,6 +557,7 @@ class Value(Node, kind="scalar"):
             node._op = NEG
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = -1.0
             except ARITHMETIC_ERRORS as error:
@@ -559,6 +584,7 @@ class Value(Node, kind="scalar"):
             node._op = ABS
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = sign(a)
             except ARITHMETIC_ERRORS as error:
@@ -585,6 +611,7 @@ class Value(Node, kind="scalar"):
             node._op = EXP
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = out
             except ARITHMETIC_ERRORS as error:
@@ -611,6 +638,7 @@ class Value(Node, kind="scalar"):
             node._op = LOG
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = 1.0 / a
             except ARITHMETIC_ERRORS as error:
@@ -637,6 +665,7 @@ class Value(Node, kind="scalar"):
             node._op = SQRT
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = 0.5 * ipow(out, -1.0)
             except ARITHMETIC_ERRORS as error:
@@ -663,6 +692,7 @@ class Value(Node, kind="scalar"):
             node._op = TANH
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = 1.0 - out * out
             except ARITHMETIC_ERRORS as error:
@@ -689,6 +719,7 @@ class Value(Node, kind="scalar"):
             node._op = SIGMOID
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = out * (1.0 - out)
             except ARITHMETIC_ERRORS as error:
@@ -715,6 +746,7 @@ class Value(Node, kind="scalar"):
             node._op = RELU
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = step(a)
             except ARITHMETIC_ERRORS as error:
@@ -741,6 +773,7 @@ class Value(Node, kind="scalar"):
             node._op = SOFTPLUS
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = sigmoid(a)
             except ARITHMETIC_ERRORS as error:
@@ -767,6 +800,7 @@ class Value(Node, kind="scalar"):
             node._op = SIN
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = cos(a)
             except ARITHMETIC_ERRORS as error:
@@ -793,6 +827,7 @@ class Value(Node, kind="scalar"):
             node._op = COS
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = -sin(a)
             except ARITHMETIC_ERRORS as error:
@@ -819,6 +854,7 @@ class Value(Node, kind="scalar"):
             node._op = SUM
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = ones(a)
             except ARITHMETIC_ERRORS as error:
@@ -845,6 +881,7 @@ class Value(Node, kind="scalar"):
             node._op = MEAN
             node._a = self
             node._b = None
+            self._pending += 1  # one more user (the backward pass counts them down)
             try:
                 node._da = ones(a) / count(a)
             except ARITHMETIC_ERRORS as error:

@@ -80,7 +80,9 @@ class Stepper:
                 self._had.setdefault(id(x), before)
                 total = self._sums[id(x)] = self._sums[id(x)] + contribution if id(x) in self._sums else contribution
                 x.grad = add_to_grad(self._had[id(x)], total)
-            else:  # backward()'s `input.grad += local * grad` (a new array for a batch)
+            elif before is UNREACHED:  # its first term: the grad starts as it (-0.0 stays -0.0, as in backward())
+                x.grad = contribution.copy() if contribution is node.grad else contribution
+            else:  # backward()'s `input.grad += local * grad`
                 x.grad = before + contribution
             text = num(local) if custom else formula(node, position, name.data)
             terms.append(Term(x, text, local, node.grad, contribution, before, x.grad, custom))

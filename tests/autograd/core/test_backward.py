@@ -412,12 +412,13 @@ def test_a_cycle_raises_and_the_graph_is_usable_after_fixing_it(kind, entry):
     x, w, *_, d = nodes
     with pytest.raises(GraphCycleError):
         ENTRY_POINTS[entry](d)
-    assert [getattr(v, "_pending", 0) for v in nodes] == [0] * len(nodes)
+    computed = nodes[2:]  # (a leaf's count is of the users it had in the forward pass)
+    assert [v._pending for v in computed] == [0] * len(computed), "no count left half done"
     fix()
     d.zero_grad()
     d.backward()
     assert (x.grad, w.grad) == (30.0, 9.0)
-    assert [getattr(v, "_pending", 0) for v in nodes] == [0] * len(nodes)
+    assert [v._pending for v in nodes] == [0] * len(nodes)
 
 
 def test_a_checked_backward_that_finds_a_cycle_changes_no_leaf_grad():
@@ -434,11 +435,21 @@ def test_a_checked_backward_that_finds_a_cycle_changes_no_leaf_grad():
     assert (x.grad, w.grad) == (30.0, 9.0)
 
 
-def test_pending_counters_are_zero_after_every_traversal():
+def test_the_user_counts_are_used_up_by_a_pass_and_made_again_by_new_users():
+    """Ops count their users (`_pending`); a backward pass counts them down to 0, and no traversal
+    leaves one half done. A second pass, or one after create_graph added users, counts again."""
     root, nodes = _graph()
+    assert [v._pending for v in nodes] == [2, 1, 1, 3, 1, 1, 1, 0]  # x is used by a and by d - x
     root.backward()
+    first = [v.grad for v in nodes]
+    assert [v._pending for v in nodes] == [0] * len(nodes)
     backward_order(root)
     topological_sort(root)
     gradients(root, nodes[:3])
-    root.backward(create_graph=True)
-    assert [getattr(v, "_pending", 0) for v in nodes] == [0] * len(nodes)
+    assert [v._pending for v in nodes] == [0] * len(nodes)
+    root.zero_grad()
+    root.backward(create_graph=True)  # the grads' graph uses these nodes: they count those users
+    assert [g.data for g in (v.grad for v in nodes)] == first
+    root.zero_grad()
+    root.backward()
+    assert [v.grad for v in nodes] == first
