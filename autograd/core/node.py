@@ -3,9 +3,10 @@
 A node keeps, in slots, its value (`data`), gradient (`grad`), op, at most two inputs (`_a`,
 `_b`), their local derivatives (`_da`, `_db`, computed in the forward pass), how many ops use it
 (`_pending`: each op that links it adds one; the backward pass counts them down, see
-autograd/core/eager.py) and the Module calls it was made in (`_scope`, for drawing). No tuple, set or closure per node: a node is small,
-allocation is cheap, the backward loop makes no call per node, and a graph holds no reference
-cycles, so reference counting frees it the moment it is dropped. A `__dict__` is made only for
+autograd/core/eager.py) and the Module calls it was made in (`_scope`, for drawing). No tuple,
+set or closure per node: a node is small, allocation is cheap, the backward loop makes no call
+per node, and a graph holds no reference cycles, so reference counting frees it the moment it is
+dropped. A `__dict__` is made only for
 a node that is given attributes of its own (`v.m = 0.0`, as optimizers written for micrograd do).
 
 `Value` (a scalar) and `Batch` (one entry per sample) are the two kinds of node; their operator
