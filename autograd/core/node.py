@@ -6,8 +6,8 @@ A node keeps, in slots, its value (`data`), gradient (`grad`), op, at most two i
 autograd/core/eager.py) and the Module calls it was made in (`_scope`, for drawing). No tuple,
 set or closure per node: a node is small, allocation is cheap, the backward loop makes no call
 per node, and a graph holds no reference cycles, so reference counting frees it the moment it is
-dropped. A `__dict__` is made only for
-a node that is given attributes of its own (`v.m = 0.0`, as optimizers written for micrograd do).
+dropped. A `__dict__` is made only for a node given attributes of its own (a label, or `v.m = 0.0`
+as optimizers written for micrograd keep their moments).
 
 `Value` (a scalar) and `Batch` (one entry per sample) are the two kinds of node; their operator
 methods are generated from the op table (autograd/core/value.py and batch.py). `apply` here is
