@@ -12,6 +12,7 @@ from autograd_cases import lecture
 
 from autograd import (
     GraphCycleError,
+    Stepper,
     Value,
     backward_order,
     detect_anomaly,
@@ -453,3 +454,29 @@ def test_the_user_counts_are_used_up_by_a_pass_and_made_again_by_new_users():
     root.zero_grad()
     root.backward()
     assert [v.grad for v in nodes] == first
+
+
+# --- a pass's terms are summed apart, then added to the leaf (PyTorch's rule) ------------------------
+
+
+@pytest.mark.parametrize("path", ["eager", "checked", "stepper"])
+def test_a_second_backward_adds_exactly_the_first_passs_total(path):
+    """x*0.1 + x*0.2: the pass's total is 0.30000000000000004, so two passes give 0.6000000000000001
+    (adding the terms one by one into the running grad would give 0.6 on the second pass)."""
+    x = Value(1.0)
+    y = x * 0.1 + x * 0.2
+    run = {"eager": y.backward, "checked": lambda: _in_anomaly(y.backward), "stepper": lambda: Stepper(y).run()}[path]
+    run()
+    assert x.grad == 0.30000000000000004
+    run()
+    assert x.grad == 0.6000000000000001
+
+
+def test_a_batch_pass_is_summed_apart_too():
+    w = Value(1.0)
+    x = Value(np.array([1.0, 1.0]))
+    y = (x * w * 0.1 + x * w * 0.2).sum()
+    y.backward()
+    first = w.grad
+    y.backward()
+    assert w.grad == first + first
