@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import sys
 import weakref
 
@@ -480,3 +481,62 @@ def test_a_batch_pass_is_summed_apart_too():
     first = w.grad
     y.backward()
     assert w.grad == first + first
+
+
+# --- the eager pass's counts: made by the forward pass, counted again where they do not fit ----------
+
+
+def _reference(root, leaves):
+    """d root / d leaf by the checked path, which counts the users below the root itself."""
+    return gradients(root, leaves)
+
+
+def test_a_node_with_users_outside_the_graph_gets_its_full_grad():
+    x, w = Value(0.5), Value(-1.5)
+    h = (x * w).tanh()
+    loss = h * h + h
+    other = h * 3.0  # a user of h that is not below `loss`
+    expected = _reference(loss, [x, w])
+    loss.backward()
+    assert [x.grad, w.grad] == expected
+    x.grad = w.grad = 0.0
+    expected_other = _reference(other, [x, w])
+    other.backward()  # the other root: its own counts are made again
+    assert [x.grad, w.grad] == expected_other
+
+
+def test_backward_from_an_inner_node_then_from_the_root():
+    x = Value(0.7)
+    h = x.exp() * x
+    root = h.sin() + h
+    h.backward()
+    assert x.grad == _reference(h, [x])[0]
+    x.grad = 0.0
+    root.backward()
+    assert x.grad == _reference(root, [x])[0]
+
+
+def test_a_batch_node_with_users_elsewhere():
+    w = Value(0.3)
+    xs = Value(np.array([1.0, -2.0, 0.5]))
+    h = (xs * w).tanh()
+    loss = (h * h).sum()
+    unused = h * 2.0  # noqa: F841  (a user of h outside loss's graph)
+    loss.backward()
+    assert w.grad == pytest.approx(float(np.sum(2 * np.tanh(0.3 * xs.data) * (1 - np.tanh(0.3 * xs.data) ** 2)
+                                               * xs.data)), rel=1e-14)
+
+
+def test_a_hand_written_node_with_users_elsewhere():
+    x = Value(0.4)
+    t = math.tanh(x.data)
+    out = Value(t, (x,), "mytanh")
+
+    def _backward():
+        x.grad += (1 - t**2) * out.grad
+
+    out._backward = _backward
+    loss = out * out
+    other = out + 1.0  # noqa: F841
+    loss.backward()
+    assert x.grad == pytest.approx(2 * t * (1 - t * t), rel=1e-15)
