@@ -5,8 +5,10 @@ value.py and batch.py), so every operator is real source: `inspect.getsource(Val
 shows it and a traceback points at its line. Each method is `node.apply(op, self, other)`
 specialised to one op, with the op's value and local derivative expressions written inline:
 the hot path makes no call beyond the method itself and the math the expressions do.
-`--check` exits 1 if the files are stale (a test runs it); edit the table or the templates
-below, never the generated files.
+`--check` exits 1 if the files are stale (a test runs it). Edit the table (builtin_ops.py), the
+heads of the classes (templates.py) or the method template below, never the generated files. (If
+an edit leaves the package unable to import, `git checkout` the two generated files, then run
+this again: it imports the package, generated files included.)
 """
 
 from __future__ import annotations
