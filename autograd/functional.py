@@ -34,7 +34,13 @@ def _lift(x: Any, i: int, differentiate: bool) -> Any:
 def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
     """A function returning (f(*args), df/dargs[argnums]); a tuple of grads when argnums is a tuple."""
     several = not isinstance(argnums, int)
-    nums = tuple(argnums) if several else (argnums,)
+    given: tuple[object, ...] = tuple(argnums) if isinstance(argnums, (tuple, list)) else (argnums,)
+    if not callable(f):
+        raise TypeError(f"grad: f must be a function, got {type(f).__name__}: {f!r}")
+    if not given or not all(isinstance(i, int) and not isinstance(i, bool) for i in given):
+        raise TypeError(f"grad: argnums must be an int or a non-empty tuple of ints (positions of f's arguments), "
+                        f"got {argnums!r}")
+    nums = tuple(i for i in given if isinstance(i, int))  # (all of them: checked just above)
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> tuple[Any, Any]:

@@ -165,7 +165,13 @@ def gradients(root: Value, wrt: Iterable[Value], create_graph: bool = False) -> 
 
     Floats, or Values that can be differentiated again when `create_graph` is true.
     """
+    if not isinstance(root, Node):
+        raise TypeError(f"gradients: the root must be a Value, got {type(root).__name__}: {root!r}")
     wrt = list(wrt)
+    for i, x in enumerate(wrt):
+        if not isinstance(x, Node):
+            raise TypeError(f"gradients: wrt[{i}] must be a Value (a node of the graph), got {type(x).__name__}: "
+                            f"{x!r}; a number has no gradient")
     m = ValueMath if create_graph else FloatMath
     grads = propagate(backward_order(root), root, start_grad(root, 1.0, create_graph), m)
     result = []

@@ -42,15 +42,33 @@ UNREACHED = Unreached(0.0)
 
 
 def real(x: Any) -> float | None:
-    """x as a float if it is a real number (int, float, bool, numpy scalar or 0-d array), else None."""
+    """x as a float if it is a real number (int, float, bool, numpy scalar or 0-d array), else None.
+    An int too large for a float raises OverflowError saying so."""
     kind = type(x)
-    if kind is float or kind is int or kind is bool:  # the common cases, before any ABC check
-        return float(x)
-    if isinstance(x, (numbers.Real, np.bool_)):
-        return float(x)
-    if isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "biuf":
-        return float(x)
+    try:
+        if kind is float or kind is int or kind is bool:  # the common cases, before any ABC check
+            return float(x)
+        if isinstance(x, (numbers.Real, np.bool_)):
+            return float(x)
+        if isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "biuf":
+            return float(x)
+    except OverflowError:
+        text = f"{str(x)[:12]}...({len(str(x))} digits)" if isinstance(x, int) else repr(x)
+        raise OverflowError(f"{text} is too large for a float (the largest is about 1.8e308)") from None
     return None
+
+
+def not_real(x: Any) -> str:
+    """Why x cannot be an operand of a scalar op, for the kinds that would otherwise get a confusing
+    message from the other side (numpy); '' for anything else (the other operand may know how)."""
+    if isinstance(x, np.ndarray) and x.ndim:
+        if x.dtype.kind == "c":
+            return f"a complex array (dtype {x.dtype}): chainrule works with real numbers"
+        return (f"a numpy array of shape {x.shape}: make it a batch, Value(array), for one entry per sample, or "
+                f"use its entries one at a time")
+    if isinstance(x, (complex, np.complexfloating)):
+        return f"the complex number {x!r}: chainrule works with real numbers"
+    return ""
 
 
 class Node:
@@ -75,7 +93,10 @@ class Node:
 
     def __init__(self, data: Any, _children: tuple[Any, ...] = (), _op: str = "", label: str = "",
                  requires_grad: bool = True) -> None:
-        value = real(data)
+        try:
+            value = real(data)
+        except OverflowError as error:
+            raise OverflowError(f"Value: {error}") from None
         if value is None:
             if isinstance(data, np.ndarray) and data.ndim and type(self) is Node.kinds["scalar"]:
                 batch = Node.kinds["batch"]  # a batch, one entry per sample: a Value becomes a Batch in place
@@ -186,10 +207,19 @@ def leaf(cls: type, data: Any, op: Op) -> Any:
     return out
 
 
-def scalar_constant(x: Any) -> Any:
-    """A number as a constant Value (None if x is not a real number): how `w * 2` lifts the 2."""
-    data = real(x)
-    return None if data is None else leaf(Node.kinds["scalar"], data, CONST)
+def scalar_constant(x: Any, op: Op | None = None) -> Any:
+    """A number as a constant Value: how `w * 2` lifts the 2. None if x cannot take part (Python then
+    asks x's own operator); an array or a complex number raises TypeError naming `op`."""
+    try:
+        data = real(x)
+    except OverflowError as error:
+        raise OverflowError(f"{op.name if op else 'Value'}: {error}") from None
+    if data is None:
+        why = not_real(x)
+        if why:
+            raise TypeError(f"{op.name if op else 'Value'}: a Value cannot be combined with {why}")
+        return None
+    return leaf(Node.kinds["scalar"], data, CONST)
 
 
 def constant(x: Any) -> Any:

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import modes
 from .arraymath import summary
-from .node import CONST, LEAF, UNREACHED, Node, constant, leaf, real
+from .node import CONST, LEAF, UNREACHED, Node, leaf, real, scalar_constant
 from .op import Op
 
 _ndarray, _sum, _float64 = np.ndarray, np.add.reduce, np.float64
@@ -108,11 +108,13 @@ def batch_operand(x: Any, batch: Node, op: Op) -> Node | None:
             raise ValueError(f"{op.name}: a batch takes numbers, Values and 1-D arrays of its length, "
                              f"got an array of shape {x.shape}")
         if x.dtype.kind not in "biuf":
+            if x.dtype.kind == "c":
+                raise TypeError(f"{op.name}: a batch takes real numbers, got a {x.dtype} array")
             return None
         if x.size != batch.data.size:
             raise ValueError(f"{op.name}: a batch of {batch.data.size} samples and an array of {x.size} entries")
         return leaf(type(batch), np.array(x, dtype=_float64), CONST)
-    return constant(x)
+    return scalar_constant(x, op)
 
 
 def mismatch(op: Op, a: Node, b: Node) -> ValueError:

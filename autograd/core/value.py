@@ -130,7 +130,7 @@ class Value(Node, kind="scalar"):
         d/da = 1.0
         d/db = 1.0
         """
-        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        operand = other if type(other) is Value else scalar_constant(other, ADD)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = self.data
@@ -165,7 +165,7 @@ class Value(Node, kind="scalar"):
         d/da = 1.0
         d/db = 1.0
         """
-        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        operand = other if type(other) is Value else scalar_constant(other, ADD)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = operand.data
@@ -199,7 +199,7 @@ class Value(Node, kind="scalar"):
         d/da = 1.0
         d/db = -1.0
         """
-        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        operand = other if type(other) is Value else scalar_constant(other, SUB)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = self.data
@@ -234,7 +234,7 @@ class Value(Node, kind="scalar"):
         d/da = 1.0
         d/db = -1.0
         """
-        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        operand = other if type(other) is Value else scalar_constant(other, SUB)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = operand.data
@@ -268,7 +268,7 @@ class Value(Node, kind="scalar"):
         d/da = b
         d/db = a
         """
-        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        operand = other if type(other) is Value else scalar_constant(other, MUL)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = self.data
@@ -303,7 +303,7 @@ class Value(Node, kind="scalar"):
         d/da = b
         d/db = a
         """
-        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        operand = other if type(other) is Value else scalar_constant(other, MUL)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = operand.data
@@ -337,7 +337,7 @@ class Value(Node, kind="scalar"):
         d/da = 1 / b    (computed as 1.0 / b)
         d/db = -a / b**2    (computed as -out / b)
         """
-        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        operand = other if type(other) is Value else scalar_constant(other, DIV)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = self.data
@@ -372,7 +372,7 @@ class Value(Node, kind="scalar"):
         d/da = 1 / b    (computed as 1.0 / b)
         d/db = -a / b**2    (computed as -out / b)
         """
-        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        operand = other if type(other) is Value else scalar_constant(other, DIV)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = operand.data
@@ -406,7 +406,7 @@ class Value(Node, kind="scalar"):
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
         d/db = a**b * log(a)    (computed as xlog(out, a))
         """
-        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        operand = other if type(other) is Value else scalar_constant(other, POW)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = self.data
@@ -441,7 +441,7 @@ class Value(Node, kind="scalar"):
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
         d/db = a**b * log(a)    (computed as xlog(out, a))
         """
-        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        operand = other if type(other) is Value else scalar_constant(other, POW)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = operand.data
@@ -475,7 +475,7 @@ class Value(Node, kind="scalar"):
         d/da = 1 if a > 0 else b    (computed as step(a) + (1.0 - step(a)) * b)
         d/db = 0 if a > 0 else a    (computed as (1.0 - step(a)) * a)
         """
-        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        operand = other if type(other) is Value else scalar_constant(other, LEAKY_RELU)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = self.data
@@ -510,7 +510,7 @@ class Value(Node, kind="scalar"):
         d/da = 1 if a > 0 else b    (computed as step(a) + (1.0 - step(a)) * b)
         d/db = 0 if a > 0 else a    (computed as (1.0 - step(a)) * a)
         """
-        operand = other if type(other) is Value else scalar_constant(other)  # a number: a constant Value
+        operand = other if type(other) is Value else scalar_constant(other, LEAKY_RELU)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = operand.data

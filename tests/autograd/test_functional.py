@@ -193,3 +193,15 @@ def test_backward_with_create_graph_of_a_linear_function_gives_values():
     assert isinstance(y.grad, Value), f"y.grad is {type(y.grad).__name__}"
     assert (x.grad.data, y.grad.data) == (0.0, 3.0)
     y.grad.backward()  # a constant: nothing to propagate, but it must be callable
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: grad(lambda x: x * x, argnums="a")(1.0), r"grad: argnums must be an int or a non-empty tuple of ints"),
+    (lambda: grad(lambda x: x * x, argnums=())(1.0), r"argnums must be an int or a non-empty tuple"),
+    (lambda: grad(3.0), r"grad: f must be a function"),
+    (lambda: gradients(Value(1.0) * 2, [3.0]), r"gradients: wrt\[0\] must be a Value .* a number has no gradient"),
+    (lambda: gradients(3.0, [Value(1.0)]), r"gradients: the root must be a Value, got float"),
+])
+def test_bad_arguments_are_refused_with_a_clear_message(call, message):
+    with pytest.raises(TypeError, match=message):
+        call()

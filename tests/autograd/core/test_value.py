@@ -334,3 +334,21 @@ def test_a_leaf_made_constant_after_use_gets_no_grad_on_any_path(use):
             out.backward()
         results.append(x.grad)
     assert results == [0.0, 0.0, 0.0], f"(backward, detect_anomaly backward, gradients) gave {results}"
+
+
+# --- messages that name the op, the value and what to do --------------------------------------------
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda: np.array([1.0, 2.0]) + Value(1.0), TypeError, r"add: a Value cannot be combined with a numpy array "
+                                                            r"of shape \(2,\): make it a batch, Value\(array\)"),
+    (lambda: Value(1.0) * np.array([1.0, 2.0]), TypeError, r"mul: .*numpy array of shape \(2,\)"),
+    (lambda: Value(1.0) + np.complex128(1), TypeError, r"add: .*complex number.*real numbers"),
+    (lambda: Value(1.0) * 1j, TypeError, r"mul: .*complex number 1j"),
+    (lambda: Value(np.array([1.0])) + np.array([1j]), TypeError, r"add: a batch takes real numbers, got a complex"),
+    (lambda: Value(10**400), OverflowError, r"Value: 100000000000\.\.\.\(401 digits\) is too large for a float"),
+    (lambda: Value(2.0) ** 10**400, OverflowError, r"pow: .*too large for a float"),
+])
+def test_bad_operands_get_a_message_naming_the_op_and_what_to_do(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
