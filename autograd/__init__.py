@@ -30,11 +30,12 @@ from .core import (
 )
 from .functional import grad, value_and_grad
 from .teach import Explanation, Stepper, explain, tape
-from .viz import GraphvizNotFoundError, draw_dot, save_svg
+from .viz import GraphvizError, GraphvizNotFoundError, GraphvizRenderError, draw_dot, save_svg
 
 __all__ = [
     "Value", "Batch", "Op", "OPS", "define_op", "OpDefinitionError", "grad", "value_and_grad", "gradients",
     "no_grad", "enable_grad", "scope", "detect_anomaly", "gradcheck", "backward_order", "topological_sort",
     "local_derivatives", "AnomalyError", "GradcheckError", "GraphCycleError",
-    "draw_dot", "save_svg", "GraphvizNotFoundError", "explain", "Explanation", "tape", "Stepper",
+    "draw_dot", "save_svg", "GraphvizError", "GraphvizNotFoundError", "GraphvizRenderError",
+    "explain", "Explanation", "tape", "Stepper",
 ]

@@ -28,6 +28,19 @@ class Text(str):
         return str(self)
 
 
+_MORE_ARGUMENTS = {"explain": ", x", "save_svg": ", 'graph.svg'"}  # for the example call in require_node's error
+
+
+def require_node(function: str, argument: str, x: Any) -> None:
+    """A clear TypeError for a non-Value where `function` needs a graph node (not an AttributeError later)."""
+    if not isinstance(x, Node):
+        shown = repr(x)
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        raise TypeError(f"{function}: {argument} must be a Value (a node of a computation graph), got "
+                        f"{type(x).__name__} {shown}; pass a Value, e.g. x = Value(2.0), y = x * x, "
+                        f"then {function}(y{_MORE_ARGUMENTS.get(function, '')})")
+
+
 def num(x: Any, digits: int = 6) -> str:
     """A float, short: 6 significant digits, always with a decimal point or exponent ("-2.0", "0.546")."""
     return _number(x, lambda x: _short(x, digits))

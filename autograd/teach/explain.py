@@ -9,13 +9,16 @@ shown in groups that meet at one node, each a product of total derivatives (the 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..core import Node, topological_sort
-from ..notation import CUSTOM, Names, Text, equation, grad_text, is_batch, num
+from ..notation import CUSTOM, Names, Text, equation, grad_text, is_batch, num, require_node
 from .paths import Group, Path, PathGraph
 
 MAX_FACTORS = 300  # listing more factors than this (paths x length) is unreadable: group instead
 MAX_WHERE = 40  # lines explaining local derivatives
+SHOWN_FACTORS = 4  # a longer product is written as its first and last 4 factors and how many are left out
 
 
 class Explanation:
@@ -40,6 +43,8 @@ def explain(root: Node, wrt: Node, limit: int = 20) -> Explanation:
 
     Up to `limit` paths are listed one by one; beyond that they are grouped where they split.
     """
+    require_node("explain", "root", root)
+    require_node("explain", "wrt", wrt)
     if limit < 1:
         raise ValueError(f"limit must be at least 1, got {limit}")
     graph = PathGraph(root, wrt)
@@ -63,16 +68,19 @@ def _listed(graph: PathGraph, head: str, count: int) -> Explanation:
     lines = [f"{head}: {_plural(count, 'path')} from {name(graph.root)} to {name(graph.wrt)}"]
     for k, p in enumerate(paths, 1):
         if len(p.factors) > 1:
-            chain = f"{' * '.join(p.symbols)} = {' * '.join(map(num, p.factors))} = "
+            chain = f"{product_text(p.symbols)} = {product_text(p.factors, num)} = "
         else:  # one edge: its symbol, unless the line already starts with it
             chain = "" if count == 1 else f"{p.symbols[0]} = "
         lines.append(f"  {f'{head} = ' if count == 1 else f'path {k}: '}{chain}{num(p.product)}")
     if count > 1:
         lines.append(f"  {head} = {' + '.join(f'path {k}' for k in range(1, count + 1))} = "
                      f"{' + '.join(num(p.product) for p in paths)} = {num(total)}")
-    where = list(dict.fromkeys(w for p in paths for w in graph.where(p)))
-    if len(where) > MAX_WHERE:
-        where[MAX_WHERE:] = [f"... and {len(where) - MAX_WHERE} more"]
+    where: dict[str, None] = {}
+    for line in (w for p in paths for w in graph.where(p)):  # lazily: a long path formats only what is shown
+        if line not in where and len(where) == MAX_WHERE:
+            where[f"... and more (the first {MAX_WHERE} local derivatives that are formulas are shown)"] = None
+            break
+        where[line] = None
     if where:
         lines.append("  where " + "\n        ".join(where))
     return Explanation(graph.root, graph.wrt, count, paths, [], total, "\n".join(lines))
@@ -96,23 +104,46 @@ def _grouped(graph: PathGraph, head: str, count: int, limit: int) -> Explanation
     return Explanation(graph.root, graph.wrt, count, [], groups, total, "\n".join(lines))
 
 
+def product_text(factors: Sequence[Any], show: Callable[[Any], str] = str) -> str:
+    """ "a * b * c", or for a long path "a * b * ... (k more factors) ... * y * z": the text stays short
+    however long the path (only the factors shown are formatted), the product itself is computed in full."""
+    k = SHOWN_FACTORS
+    if len(factors) <= 2 * k + 1:
+        return " * ".join(map(show, factors))
+    middle = f"... ({len(factors) - 2 * k:,} more factors) ..."
+    return " * ".join([*map(show, factors[:k]), middle, *map(show, factors[-k:])])
+
+
 def _plural(n: int, word: str) -> str:
     text = f"{n:,}" if n < 10**12 else f"about 10^{len(str(n)) - 1}"
     return f"{text} {word}{'' if n == 1 else 's'}"
 
 
-def tape(root: Node) -> Text:
-    """The graph as equations in the order they were computed, like a tape (or JAX's jaxpr)."""
+def tape(root: Node, limit: int | None = 400) -> Text:
+    """The graph as equations in the order they were computed, like a tape (or JAX's jaxpr).
+
+    A graph of more than `limit` listed nodes shows its first and last `limit // 2` equations (the
+    output is last) and how many are left out between; `limit=None` lists them all.
+    """
+    require_node("tape", "root", root)
+    if limit is not None and limit < 2:
+        raise ValueError(f"tape: limit must be at least 2 (or None for every equation), got {limit}")
     nodes = topological_sort(root)
     name = Names(root, nodes)
+    listed = [v for v in nodes if not (v.is_constant and not v.label and v is not root and not is_batch(v))]
+    skipped, half = 0, 0  # (an unnamed scalar constant is written inline, as its number: not listed above)
+    if limit is not None and len(listed) > limit:
+        half = limit // 2
+        skipped = len(listed) - 2 * half
+        listed = listed[:half] + listed[len(listed) - half:]
     rows = []
-    for v in nodes:
-        if v.is_constant and not v.label and v is not root and not is_batch(v):
-            continue  # an unnamed scalar constant is written inline, as its number
+    for v in listed:
         kind = equation(v, name) if not v.is_leaf else "constant" if v.is_constant else "leaf"
         note = "   (output)" if v is root else ""
         note += f"   ({CUSTOM})" if v.has_custom_backward else ""
         rows.append((f"{name(v)} = {kind}", f"data={num(v.data)}", f"grad={grad_text(v)}{note}"))
     widths = [max(len(row[k]) for row in rows) for k in range(2)]
     lines = [f"{a:<{widths[0]}}   {b:<{widths[1]}}   {c}" for a, b, c in rows]
+    if skipped:
+        lines.insert(half, f"... ({skipped:,} more equations; tape(root, limit=None) lists them all) ...")
     return Text("\n".join(lines))

@@ -9,6 +9,7 @@ and the paths themselves only when `explain` has decided there are few enough to
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -55,35 +56,52 @@ class PathGraph:
                              f"backward()")
         if wrt.is_constant:
             return
+        count, down, batched = self.count, self.down, self.batched
         for v in self.nodes:  # inputs first
             if v is wrt:
-                self.count[id(v)], self.down[id(v)] = 1, 1.0
+                count[id(v)], down[id(v)] = 1, 1.0
                 continue
-            if not any(id(x) in self.count for x in v.inputs):
+            inputs = v.inputs
+            if not inputs or not any(id(x) in count for x in inputs):
                 continue
-            positions = [i for i, x in enumerate(v.inputs) if not x.is_constant]
-            edges = [(i, x, local) for i, (x, local) in zip(positions, local_derivatives(v)) if id(x) in self.count]
+            positions = [i for i, x in enumerate(inputs) if not x.is_constant]
+            edges = [(i, x, local) for i, (x, local) in zip(positions, local_derivatives(v)) if id(x) in count]
             self.edges[id(v)] = edges
-            self.count[id(v)] = sum(self.count[id(x)] for _, x, _ in edges)
-            self.down[id(v)] = _add([tangent(v, local, self.down[id(x)]) for _, x, local in edges])
+            if len(edges) == 1 and not batched:  # the common case, and all of a long chain: kept cheap
+                _, x, local = edges[0]
+                count[id(v)], down[id(v)] = count[id(x)], local * down[id(x)]
+                continue
+            count[id(v)] = sum(count[id(x)] for _, x, _ in edges)
+            down[id(v)] = _add([tangent(v, local, down[id(x)]) for _, x, local in edges])
 
     def symbol(self, top: Node, bottom: Node) -> str:
         return f"d{self.name(top)}/d{self.name(bottom)}"
 
     def paths(self) -> list[Path]:
-        """Every path, depth first with inputs in order (only called when there are few)."""
+        """Every path, depth first with inputs in order (only called when there are few). A partial path is
+        a linked list (its last edge and the rest), so extending it costs O(1): one long path is linear."""
         found: list[Path] = []
-        stack: list[tuple[tuple[Node, ...], tuple[Any, ...], tuple[int, ...]]] = [((self.root,), (), ())]
+        stack: list[tuple[Node, Any]] = [(self.root, None)]
         while stack:
-            nodes, factors, positions = stack.pop()
-            v = nodes[-1]
+            v, link = stack.pop()
             if v is self.wrt:
-                symbols = tuple(self.symbol(a, b) for a, b in zip(nodes, nodes[1:]))
-                found.append(Path(nodes, factors, symbols, self._product(nodes, factors), positions))
+                found.append(self._path(link))
                 continue
             for position, x, local in reversed(self.edges[id(v)]):
-                stack.append((nodes + (x,), factors + (local,), positions + (position,)))
+                stack.append((x, (link, v, x, local, position)))
         return found
+
+    def _path(self, link: Any) -> Path:
+        """A Path from its linked list of edges (last edge first)."""
+        edges = []
+        while link is not None:
+            link, top, bottom, local, position = link
+            edges.append((top, bottom, local, position))
+        edges.reverse()
+        nodes = (self.root, *(bottom for _, bottom, _, _ in edges))
+        factors = tuple(local for _, _, local, _ in edges)
+        symbols = tuple(self.symbol(top, bottom) for top, bottom, _, _ in edges)
+        return Path(nodes, factors, symbols, self._product(nodes, factors), tuple(p for *_, p in edges))
 
     def _product(self, nodes: tuple[Node, ...], factors: tuple[Any, ...]) -> float:
         """A path's product of local derivatives; through a batch, per sample and summed where it rejoins
@@ -103,20 +121,18 @@ class PathGraph:
                 longest[id(v)] = 1 + max(longest[id(x)] for _, x, _ in self.edges[id(v)])
         return longest[id(self.root)]
 
-    def where(self, path: Path) -> list[str]:
+    def where(self, path: Path) -> Iterator[str]:
         """Each local derivative of a path as the op table writes it ("dL/dd = f = -2.0"), except plain
         numbers such as add's 1.0; for a node made by hand, the number its `_backward` closure applies."""
-        lines = []
         for top, bottom, local, position in zip(path.nodes, path.nodes[1:], path.factors, path.positions):
             if top.has_custom_backward:
-                lines.append(f"{self.symbol(top, bottom)} = {num(local)}   ({top.op.name}: {CUSTOM})")
+                yield f"{self.symbol(top, bottom)} = {num(local)}   ({top.op.name}: {CUSTOM})"
                 continue
             if not INPUT_NAMES.search(rule(top, position)):
                 continue
             text = formula(top, position, self.name)
             shown = f" = {num(local)}" if text != num(local) else ""
-            lines.append(f"{self.symbol(top, bottom)} = {text}{shown}   ({top.op.name})")
-        return lines
+            yield f"{self.symbol(top, bottom)} = {text}{shown}   ({top.op.name})"
 
     def groups(self) -> tuple[list[Group], Node]:
         """Group the paths where they first split below the root, or where they last join above wrt,

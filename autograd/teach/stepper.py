@@ -13,7 +13,7 @@ from typing import Any
 import graphviz
 
 from ..core import UNREACHED, Node, add_to_grad, backward_order, local_derivatives, start_grad
-from ..notation import Names, Text, equation, formula, num
+from ..notation import Names, Text, equation, formula, num, require_node
 from ..viz import draw_dot
 from .step import Step, Term
 
@@ -26,6 +26,7 @@ class Stepper:
     """
 
     def __init__(self, root: Node, grad: Any = 1.0) -> None:
+        require_node("Stepper", "root", root)
         self.root, self.order = root, backward_order(root)  # exactly the order backward() applies
         self.names = Names(root)
         self.history: list[tuple[Step, list[tuple[Node, Any, Any]]]] = []

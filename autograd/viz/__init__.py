@@ -2,6 +2,6 @@
 each chain-rule term), the layout that groups nodes by Module, the styles, and SVG files."""
 
 from .draw import draw_dot, save_svg
-from .files import GraphvizNotFoundError
+from .files import GraphvizError, GraphvizNotFoundError, GraphvizRenderError
 
-__all__ = ["draw_dot", "save_svg", "GraphvizNotFoundError"]
+__all__ = ["draw_dot", "save_svg", "GraphvizError", "GraphvizNotFoundError", "GraphvizRenderError"]

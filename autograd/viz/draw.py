@@ -16,8 +16,9 @@ from typing import Any
 import graphviz
 
 from ..core import Node, local_derivatives
-from ..notation import Names, fixed, grad_of, grad_text, magnitude, num
-from .files import GraphvizNotFoundError, write_svg
+from ..notation import Names, fixed, grad_of, grad_text, magnitude, num, require_node
+from .files import GraphvizError, GraphvizNotFoundError, GraphvizRenderError, write_svg
+from .labels import plain, tooltip
 from .layout import Box, Layout, Path
 from .styles import (
     ARROW,
@@ -25,6 +26,7 @@ from .styles import (
     EDGE,
     GRAPH,
     HIGHLIGHT,
+    MAX_TITLE,
     NODE,
     ROLES,
     box_label,
@@ -52,6 +54,7 @@ def draw_dot(root: Node, format: str = "svg", rankdir: str = "LR", *, parameters
     edges by the gradient flowing back along them (True: wherever grads are set; or the nodes
     whose chain rule has been applied, as the Stepper does). Unreached grads show as "—".
     """
+    require_node("draw_dot", "root", root)
     layout = Layout(root, parameters=parameters, model=model, group=group, max_nodes=max_nodes)
     names = Names(root, layout.nodes)
     marked, marked_edges = _highlights(layout, highlight)
@@ -87,7 +90,7 @@ def draw_dot(root: Node, format: str = "svg", rankdir: str = "LR", *, parameters
         flows = any(t is not None for items in edges.values() for t, _ in items)
         graph.attr(label=_legend(layout, flows, bool(marked), title), labelloc="b", labeljust="l")
     elif title:
-        graph.attr(label=title, labelloc="t", fontsize="14")
+        graph.attr(label=plain(title, MAX_TITLE), labelloc="t", fontsize="14")
     return graph
 
 
@@ -95,7 +98,7 @@ def _cluster(clusters: dict[Path, graphviz.Digraph], layout: Layout, path: Path)
     """The subgraph for a scope path (created on first use, attached to its parent at the end)."""
     if path not in clusters:
         _cluster(clusters, layout, path[:-1])
-        label = layout.names[path[-1]]
+        label = plain(layout.names[path[-1]])
         clusters[path] = graphviz.Digraph(name=f"cluster_{len(clusters)}", graph_attr={**CLUSTER, "label": label})
     return clusters[path]
 
@@ -126,7 +129,7 @@ def _draw_value(graph: graphviz.Digraph, v: Node, node_id: str, role: str, name:
     """A value's record `{ name | data | grad }`, and for a computed value its op node and the edge between."""
     grad = "no grad" if role == "constant" else f"grad {grad_text(v, fixed)}"
     label = record(name, f"data {fixed(v.data)}", grad)
-    graph.node(node_id, label, shape="record", tooltip=f"{name}: {role}", **node_style(role, hot))
+    graph.node(node_id, label, shape="record", tooltip=tooltip(name, f": {role}"), **node_style(role, hot))
     if not v.is_leaf:
         graph.node(node_id + "op", **op_style(v.op, hot, custom=v.has_custom_backward))
         graph.edge(node_id + "op", node_id, color=HIGHLIGHT if hot else ARROW)
@@ -145,7 +148,13 @@ def _terms(v: Node) -> list[Any]:
 
 def _highlights(layout: Layout, highlight: Any) -> tuple[set[int], set[tuple[int, int]]]:
     """Emphasised node ids, and the edges on every path from the root to each highlighted leaf."""
-    targets = [] if highlight is None else [highlight] if isinstance(highlight, Node) else list(highlight)
+    targets: list[Any] = []
+    if isinstance(highlight, Node) or (highlight is not None and not isinstance(highlight, Iterable)):
+        targets = [highlight]
+    elif highlight is not None:
+        targets = list(highlight)
+    for t in targets:
+        require_node("draw_dot", "highlight", t)
     nodes, edges = {id(t) for t in targets}, set()
     for leaf in (t for t in targets if t.is_leaf):
         reaches = {id(leaf)}
@@ -161,8 +170,11 @@ def _highlights(layout: Layout, highlight: Any) -> tuple[set[int], set[tuple[int
 def save_svg(root: Node | graphviz.Digraph, path: str | os.PathLike, **options: Any) -> pathlib.Path:
     """Render `root` (a Value, drawn with `draw_dot(root, **options)`, or a ready Digraph) to exactly
     `path`, atomically; GraphvizNotFoundError says how to install `dot` if it is missing."""
-    graph = root if isinstance(root, graphviz.Digraph) else draw_dot(root, **{**options, "format": "svg"})
+    if not isinstance(root, graphviz.Digraph):
+        require_node("save_svg", "root (or a graphviz.Digraph)", root)
+        root = draw_dot(root, **{**options, "format": "svg"})
+    graph = root
     return write_svg(graph, path)
 
 
-__all__ = ["draw_dot", "save_svg", "GraphvizNotFoundError"]
+__all__ = ["draw_dot", "save_svg", "GraphvizError", "GraphvizNotFoundError", "GraphvizRenderError"]

@@ -8,10 +8,10 @@ fixed bands (the seed is 1.0, so the absolute size is what tells vanishing from 
 from __future__ import annotations
 
 import math
-import re
 from html import escape
 
 from ..core import Op
+from .labels import html, plain, record_field, tooltip, visible
 
 # role: (fill, border, legend text)
 ROLES = {
@@ -30,6 +30,8 @@ CLUSTER = {"style": "rounded,dashed", "color": "#8e7cc3", "fontcolor": "#674ea7"
 GRAPH = {"fontname": "Helvetica", "fontsize": "11"}
 NODE = {"fontname": "Helvetica", "fontsize": "11"}
 EDGE = {"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.6"}
+MAX_TITLE = 200  # characters of a graph's title; a longer one (or a name over labels.MAX_LABEL) is cut with "…"
+MAX_SYMBOL = 20  # characters of an op's symbol in its node
 
 # lower bound of |flow|, line colour, legend text; the first band whose bound the flow reaches is used
 BANDS = (
@@ -76,7 +78,7 @@ def legend(roles: set[str], flow: bool, unreached: bool, highlight: bool, title:
         rows.append(gap.join(f'{swatch}<TD ALIGN="LEFT">{text}</TD>' for swatch, text in cells))
     table = "".join(f"<TR>{row}</TR>" for row in rows)
     table = f'<TABLE BORDER="1" COLOR="#bbbbbb" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">{table}</TABLE>'
-    head = f'<TR><TD><FONT POINT-SIZE="14">{escape(title)}</FONT></TD></TR>' if title else ""
+    head = f'<TR><TD><FONT POINT-SIZE="14">{html(title, MAX_TITLE)}</FONT></TD></TR>' if title else ""
     return f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2">{head}<TR><TD ALIGN="LEFT">{table}</TD></TR></TABLE>>'
 
 
@@ -98,12 +100,13 @@ def op_style(op: Op, hot: bool, custom: bool = False) -> dict[str, str]:
     `custom`: the node was made by hand with a `_backward` closure (the micrograd lecture's way), so there
     is no formula to show: the node says so, under the op's name.
     """
-    text = str(op)
+    text, label = visible(op, MAX_SYMBOL), plain(op, MAX_SYMBOL)
     tip = f"{op.name}({', '.join(op.inputs)}) = {op.value};  " + ";  ".join(op.formulas)
     if custom:
-        text, tip = f"{text}\\n{CUSTOM_MARK}", f"{op.name}: its derivative is a hand-written _backward closure"
-    return {"label": text, "shape": "circle" if len(text) <= 2 else "ellipse", "style": "filled", "fillcolor": OP_FILL,
-            "fontsize": "10", "margin": "0.02", "width": "0.3", "height": "0.3", "tooltip": tip,
+        label, tip = f"{label}\\n{CUSTOM_MARK}", f"{op.name}: its derivative is a hand-written _backward closure"
+    shape = "circle" if len(text) <= 2 and not custom else "ellipse"
+    return {"label": label, "shape": shape, "style": "filled", "fillcolor": OP_FILL,
+            "fontsize": "10", "margin": "0.02", "width": "0.3", "height": "0.3", "tooltip": tooltip(tip),
             "color": HIGHLIGHT if hot else ARROW, "penwidth": "2.5" if hot else "1"}
 
 
@@ -119,14 +122,14 @@ def edge_style(terms: list[float], hot: bool, label: str = "") -> dict[str, str]
 
 
 def record(*fields: str) -> str:
-    """A Graphviz record label `{ a | b | c }`, with the characters records treat specially escaped."""
-    return "{ " + " | ".join(re.sub(r'([{}|<>"\\])', r"\\\1", f.replace("\n", " ")) for f in fields) + " }"
+    """A Graphviz record label `{ a | b | c }`, each field made drawable (`labels.record_field`)."""
+    return "{ " + " | ".join(map(record_field, fields)) + " }"
 
 
 def box_label(title: str, outputs: list[tuple[str, str, str]], hidden: int, parameters: int) -> str:
     """A collapsed Module call: its name, its outputs' data and grad, and how many nodes it hides."""
-    rows = [f"<B>{escape(title)}</B>"]
-    rows += [f"{escape(name)}: data {data}  grad {grad}" for name, data, grad in outputs[:3]]
+    rows = [f"<B>{html(title)}</B>"]
+    rows += [f"{html(name)}: data {data}  grad {grad}" for name, data, grad in outputs[:3]]
     if len(outputs) > 3:
         rows.append(f"… and {len(outputs) - 3} more outputs")
     params = f" ({parameters} parameters)" if parameters else ""
