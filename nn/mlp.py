@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numbers
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -43,16 +43,33 @@ def columns(X: S, nin: int, who: str = "model") -> S | list[Value]:
     return inputs
 
 
-def _size(n: Any, what: str) -> int:
+# Each parameter is a Python Value of about 350 bytes (measured with tracemalloc), and a forward pass makes
+# more nodes per weight: past ten million parameters (~3.5 GB before any graph) a model would exhaust an
+# ordinary machine's memory, and a scalar engine could not train it anyway. Raise this if you have the memory.
+MAX_PARAMETERS = 10**7
+BYTES_PER_PARAMETER = 350
+
+
+def _size(n: Any, who: str, what: str) -> int:
     """A layer size as an int: ints and numpy integers >= 1 (micrograd accepts both)."""
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"{what} must be a whole number >= 1, got {n!r}")
+        raise ValueError(f"{who}: {what} must be a whole number >= 1, got {n!r}")
     return int(n)
 
 
-def _check_activation(activation: str) -> str:
+def _check_count(who: str, shape: str, count: int) -> None:
+    """Refuse, before anything is allocated, a model with more than MAX_PARAMETERS parameters."""
+    if count > MAX_PARAMETERS:
+        gigabytes = count * BYTES_PER_PARAMETER / 1e9
+        raise ValueError(f"{who}: {shape} would have {count:,} parameters, more than nn.mlp.MAX_PARAMETERS = "
+                         f"{MAX_PARAMETERS:,}: each is a Python Value of about {BYTES_PER_PARAMETER} bytes, so it "
+                         f"would need about {gigabytes:,.1f} GB before the first forward pass; use smaller layers "
+                         "(or raise nn.mlp.MAX_PARAMETERS if you have the memory)")
+
+
+def _check_activation(who: str, activation: str) -> str:
     if activation not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+        raise ValueError(f"{who}: unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
     return activation
 
 
@@ -61,8 +78,9 @@ class Neuron(Module):
 
     def __init__(self, nin: int, nonlin: bool = True, *, activation: str | None = None, init: str = "uniform",
                  fan_out: int = 1, seed: int | None = None, rng: random.Random | None = None) -> None:
-        nin = _size(nin, "Neuron nin (its number of inputs)")
-        self.activation = _check_activation(activation or ("relu" if nonlin else "linear"))
+        nin = _size(nin, "Neuron", "nin (its number of inputs)")
+        _check_count("Neuron", f"a neuron with {nin} inputs", nin + 1)
+        self.activation = _check_activation("Neuron", activation or ("relu" if nonlin else "linear"))
         self.nonlin = self.activation != "linear"
         source: inits.RandomSource = rng or (random.Random(seed) if seed is not None else random)
         self.init = init
@@ -91,7 +109,9 @@ class Layer(Module):
 
     def __init__(self, nin: int, nout: int, *, seed: int | None = None, rng: random.Random | None = None,
                  **neuron_options: Any) -> None:
-        nout = _size(nout, "Layer nout (its number of neurons)")
+        nin = _size(nin, "Layer", "nin (its number of inputs)")
+        nout = _size(nout, "Layer", "nout (its number of neurons)")
+        _check_count("Layer", f"a layer of {nout} neurons with {nin} inputs each", (nin + 1) * nout)
         rng = rng or (random.Random(seed) if seed is not None else None)
         self.neurons = [Neuron(nin, fan_out=nout, rng=rng, **neuron_options) for _ in range(nout)]
 
@@ -114,11 +134,18 @@ class MLP(Module):
 
     def __init__(self, nin: int, nouts: Sequence[int], *, activation: str = "relu", init: str = "uniform",
                  seed: int | None = None) -> None:
-        sizes = [_size(nin, "MLP nin"), *(_size(n, "MLP layer size") for n in nouts)]
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Iterable):
+            raise TypeError(f"MLP: nouts must be a list of layer sizes such as [16, 16, 1], got {nouts!r}"
+                            + (f" (for one layer of {nouts} outputs write MLP({nin!r}, [{nouts}]))"
+                               if isinstance(nouts, numbers.Integral) else ""))
+        nouts = list(nouts)
+        sizes = [_size(nin, "MLP", "nin"), *(_size(n, "MLP", f"nouts[{i}]") for i, n in enumerate(nouts))]
         if len(sizes) < 2:
-            raise ValueError("MLP needs at least one layer size in nouts, e.g. MLP(2, [16, 16, 1])")
+            raise ValueError("MLP: nouts needs at least one layer size, got []; e.g. MLP(2, [16, 16, 1])")
+        _check_count("MLP", f"a {' -> '.join(map(str, sizes))} network",
+                     sum((a + 1) * b for a, b in zip(sizes, sizes[1:])))
         nouts = sizes[1:]
-        _check_activation(activation)
+        _check_activation("MLP", activation)
         inits.check(init)
         rng = random.Random(seed) if seed is not None else None
         self.activation = activation

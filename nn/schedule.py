@@ -1,9 +1,13 @@
-"""Learning-rate schedules: call `step()` once per epoch (or per update) to set `optimizer.lr`."""
+"""Learning-rate schedules: call `step()` once per epoch (or per update) to set `optimizer.lr`.
+
+Arguments are checked (with the optimizers' checks) before the optimizer's lr is touched.
+"""
 
 from __future__ import annotations
 
 import math
 
+from .checks import real, whole
 from .optim import Optimizer
 
 
@@ -23,15 +27,19 @@ class Schedule:
         raise NotImplementedError
 
 
+def _optimizer(who: str, optimizer: object) -> None:
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{who}: needs an optimizer such as SGD(model.parameters(), lr=0.1) as its first argument, "
+                        f"got {type(optimizer).__name__}")
+
+
 class LinearDecay(Schedule):
     """micrograd's demo: lr = base * (1 - (1 - end_factor) * t / total), e.g. 1.0 - 0.9 * k / 100."""
 
     def __init__(self, optimizer: Optimizer, total: int, end_factor: float = 0.1) -> None:
-        if total < 1:
-            raise ValueError(f"LinearDecay total must be >= 1, got {total!r}")
-        if not end_factor >= 0:
-            raise ValueError(f"LinearDecay end_factor must be >= 0 (the lr must stay positive), got {end_factor!r}")
-        self.total, self.end_factor = total, end_factor
+        _optimizer("LinearDecay", optimizer)
+        self.total = whole("LinearDecay", "total (the number of steps to decay over)", total)
+        self.end_factor = real("LinearDecay", "end_factor (the lr must stay >= 0)", end_factor, ">= 0")
         super().__init__(optimizer)
 
     def rate(self, t: int) -> float:
@@ -42,11 +50,9 @@ class StepDecay(Schedule):
     """lr = base * gamma ** (t // step_size)."""
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
-        if step_size < 1:
-            raise ValueError(f"StepDecay step_size must be >= 1, got {step_size!r}")
-        if not gamma > 0:
-            raise ValueError(f"StepDecay gamma must be > 0, got {gamma!r}")
-        self.step_size, self.gamma = step_size, gamma
+        _optimizer("StepDecay", optimizer)
+        self.step_size = whole("StepDecay", "step_size", step_size)
+        self.gamma = real("StepDecay", "gamma (the factor the lr shrinks by)", gamma, "in (0, 1]")
         super().__init__(optimizer)
 
     def rate(self, t: int) -> float:
@@ -57,11 +63,9 @@ class CosineDecay(Schedule):
     """lr = min_lr + (base - min_lr) * (1 + cos(pi * t / total)) / 2, then min_lr."""
 
     def __init__(self, optimizer: Optimizer, total: int, min_lr: float = 0.0) -> None:
-        if total < 1:
-            raise ValueError(f"CosineDecay total must be >= 1, got {total!r}")
-        if not min_lr >= 0:
-            raise ValueError(f"CosineDecay min_lr must be >= 0, got {min_lr!r}")
-        self.total, self.min_lr = total, min_lr
+        _optimizer("CosineDecay", optimizer)
+        self.total = whole("CosineDecay", "total (the number of steps to decay over)", total)
+        self.min_lr = real("CosineDecay", "min_lr", min_lr, ">= 0")
         super().__init__(optimizer)
 
     def rate(self, t: int) -> float:

@@ -13,8 +13,7 @@ sample instead. Both compute the same gradients (up to the order floating-point 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 import numpy as np
@@ -23,57 +22,22 @@ from tqdm.auto import tqdm
 
 from autograd import Value, no_grad
 
+from . import checks as check
 from . import losses
+from .checks import Metric
 from .data import Seed, train_test_split
+from .history import History
 from .losses import Loss
 from .metrics import accuracy
 from .mlp import columns
 from .module import Module
 from .optim import Adam, Optimizer, clip_grad_norm
 
-Metric = Callable[[Any, np.ndarray], float]  # (scores: floats, one row per sample; targets) -> a number
-
 
 class Scheduler(Protocol):
     """What `fit(schedule=...)` needs: a `step()` called once per epoch (LinearDecay, StepDecay, CosineDecay)."""
 
     def step(self) -> object: ...
-
-
-@dataclass
-class History:
-    """Per-epoch records: history["loss"], history["val_accuracy"], history.grad_norms["layers.0"]..."""
-
-    records: dict[str, list[float]] = field(default_factory=dict)
-    grad_norms: dict[str, list[float]] = field(default_factory=dict)
-    best_epoch: int | None = None
-    stopped_early: bool = False
-
-    def add(self, name: str, value: float) -> None:
-        self.records.setdefault(name, []).append(value)
-
-    def __getitem__(self, name: str) -> list[float]:
-        return self.records[name]
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.records
-
-    @property
-    def epochs(self) -> int:
-        return len(self.records.get("loss", []))
-
-
-def as_array(X: ArrayLike, model: Module, name: str = "X") -> np.ndarray:
-    """X as a 2-D float array, checked (non-empty, finite, the model's input width)."""
-    array = np.asarray(X, dtype=float)
-    if array.ndim != 2 or not len(array):
-        raise ValueError(f"{name} must be a non-empty 2-D array (samples x features), got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} has NaN or inf values (row {int(np.argwhere(~np.isfinite(array))[0][0])})")
-    width = model.config().get("nin")
-    if width is not None and array.shape[1] != width:
-        raise ValueError(f"{type(model).__name__} expects {width} features per sample, {name} has {array.shape[1]}")
-    return array
 
 
 def _scores(outputs: list[Any]) -> list[Any]:
@@ -112,20 +76,30 @@ def _forward(model: Module, X: np.ndarray, batch_mode: bool) -> tuple[Any, list[
 def predict(model: Module, X: ArrayLike, batch_mode: bool = True) -> np.ndarray:
     """Model outputs as floats, shape (n,) or (n, k), computed under no_grad (in one batch graph, or
     sample by sample with batch_mode=False)."""
+    model = check.module("predict", model)
+    samples, batch_mode = check.samples(X, model, who="predict"), check.flag("predict", "batch_mode", batch_mode)
     with no_grad():
-        return np.asarray(_forward(model, as_array(X, model), batch_mode)[1])
+        return np.asarray(_forward(model, samples, batch_mode)[1])
 
 
 def evaluate(model: Module, X: ArrayLike, y: ArrayLike, loss: str | Loss = "mse",
              metrics: Sequence[Metric] = (accuracy,), batch_mode: bool = True) -> dict[str, float]:
     """{'loss': ..., 'accuracy': ...} on (X, y), under no_grad (batch_mode as in `predict`)."""
-    samples, targets = as_array(X, model), np.asarray(y)
+    model = check.module("evaluate", model)
+    return _evaluate("evaluate", model, check.samples(X, model, who="evaluate"), check.real_array("evaluate", "y", y),
+                     check.loss_function("evaluate", loss), check.metric_list("evaluate", metrics),
+                     check.flag("evaluate", "batch_mode", batch_mode))
+
+
+def _evaluate(who: str, model: Module, samples: np.ndarray, targets: np.ndarray, loss_fn: Loss,
+              metrics: list[Metric], batch_mode: bool) -> dict[str, float]:
+    """evaluate on checked arguments; errors name `who` (fit uses this to check everything up front)."""
     if len(samples) != len(targets):
-        raise ValueError(f"evaluate: X has {len(samples)} samples but y has {len(targets)}")
+        raise ValueError(f"{who}: X has {len(samples)} samples but y has {len(targets)}")
     with no_grad():
         outputs, scores = _forward(model, samples, batch_mode)
-        result = {"loss": losses.get(loss)(outputs, targets).data}
-    return result | {m.__name__: m(scores, targets) for m in metrics}
+        result = {"loss": float(check.loss_value(who, loss_fn, outputs, targets).data)}
+    return result | {check.function_name(m): check.metric_value(who, m, scores, targets) for m in metrics}
 
 
 def _layer_groups(model: Module) -> list[tuple[str, list[Value]]]:
@@ -145,24 +119,59 @@ def fit(model: Module, X: ArrayLike, y: ArrayLike, *, loss: str | Loss = "mse", 
     the loss gets a Batch, or k Batches for cross_entropy); `batch_mode=False` builds a graph per sample,
     as micrograd does, for models or losses written for scalar Values only.
     """
-    loss_fn = losses.get(loss)
-    if validation is not None and not isinstance(validation, tuple):
-        X, Xv, y, yv = train_test_split(X, y, test_size=float(validation), seed=seed)
-        validation = (Xv, yv)
-    X, targets = as_array(X, model), np.asarray(y)
+    model = check.module("fit", model)
+    loss_fn = check.loss_function("fit", loss)
+    X, targets = check.samples(X, model), check.real_array("fit", "y", y)
     if len(X) != len(targets):
         raise ValueError(f"fit: X has {len(X)} samples but y has {len(targets)}")
-    if not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"fit: epochs must be a whole number >= 1, got {epochs!r}")
-    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
-        raise ValueError(f"fit: batch_size must be a whole number >= 1 or None, got {batch_size!r}")
-    if early_stopping is not None and (not isinstance(early_stopping, int) or early_stopping < 1):
-        raise ValueError(f"fit: early_stopping is a patience in epochs (>= 1), got {early_stopping!r}")
-    optimizer = optimizer or Adam(model.parameters(), lr=0.01)
+    epochs = check.whole("fit", "epochs", epochs)
+    batch_size = None if batch_size is None else check.whole("fit", "batch_size (or None: all samples)", batch_size)
+    if early_stopping is not None:
+        early_stopping = check.whole("fit", "early_stopping (a patience in epochs, or None)", early_stopping)
+    restore_best, progress = check.flag("fit", "restore_best", restore_best), check.flag("fit", "progress", progress)
+    batch_mode = check.flag("fit", "batch_mode", batch_mode)
+    l2 = check.real("fit", "l2", l2, ">= 0")
+    if clip_norm is not None:
+        clip_norm = check.real("fit", "clip_norm (or None: no clipping)", clip_norm, "> 0")
+    metrics = check.metric_list("fit", metrics)
+    if seed is not None and not isinstance(seed, np.random.Generator):
+        seed = check.whole("fit", "seed (or None, or a numpy Generator)", seed, minimum=0)
+    if not model.parameters():
+        raise ValueError(f"fit: {type(model).__name__} has no parameters to train")
+    if optimizer is None:
+        optimizer = Adam(model.parameters(), lr=0.01)
+    elif not isinstance(optimizer, Optimizer):
+        raise TypeError(f"fit: optimizer must be made for the model, such as SGD(model.parameters(), lr=0.1), "
+                        f"got {optimizer!r}")
+    elif not {id(p) for p in model.parameters()} & {id(p) for p in optimizer.params}:
+        raise ValueError("fit: the optimizer holds none of the model's parameters (made for another model?); "
+                         "make it with model.parameters()")
+    if schedule is not None:
+        if not callable(getattr(schedule, "step", None)):
+            raise TypeError(f"fit: schedule must have a step() method, such as LinearDecay(optimizer, total=epochs); "
+                            f"got {schedule!r}")
+        if getattr(schedule, "optimizer", optimizer) is not optimizer:
+            raise ValueError("fit: the schedule drives a different optimizer than the one fit steps; pass that "
+                             "optimizer too: fit(..., optimizer=opt, schedule=LinearDecay(opt, ...))")
+    if isinstance(validation, (tuple, list)):
+        if len(validation) != 2:
+            raise ValueError(f"fit: validation must be a fraction in (0, 1) such as 0.2, or a pair (X_val, y_val); "
+                             f"got a {type(validation).__name__} of {len(validation)} items")
+        validation = (check.samples(validation[0], model, "X_val"), check.real_array("fit", "y_val", validation[1]))
+    elif validation is not None:
+        fraction = check.real("fit", "validation (a fraction to hold out, or a pair (X_val, y_val))", validation,
+                        "in (0, 1)")
+        held = round(fraction * len(X))
+        if not 0 < held < len(X):
+            raise ValueError(f"fit: validation={validation!r} holds out {held} of {len(X)} samples, which leaves "
+                             f"{'no validation' if not held else 'no training'} samples; pass a pair (X_val, y_val)")
+        X, Xv, targets, yv = train_test_split(X, targets, test_size=fraction, seed=seed)
+        validation = (Xv, yv)
     history = History()
-    baseline = evaluate(model, X, targets, loss_fn, (), batch_mode)["loss"]  # checks the labels before any update
+    # the loss (labels, return type) and the metrics, checked on the data before any update
+    baseline = _evaluate("fit", model, X, targets, loss_fn, metrics, batch_mode)["loss"]
     if validation is not None:
-        evaluate(model, validation[0], validation[1], loss_fn, (), batch_mode)
+        _evaluate("fit", model, validation[0], validation[1], loss_fn, metrics, batch_mode)
     params, groups = model.parameters(), _layer_groups(model)
     n = len(X)
     rng, size = np.random.default_rng(seed), batch_size or n
@@ -174,7 +183,7 @@ def fit(model: Module, X: ArrayLike, y: ArrayLike, *, loss: str | Loss = "mse", 
         for start in range(0, n, size):
             batch = order[start:start + size]
             outputs, batch_rows = _forward(model, X[batch], batch_mode)
-            value = loss_fn(outputs, targets[batch])
+            value = check.loss_value("fit", loss_fn, outputs, targets[batch])
             total += value.data * len(batch)
             if l2:
                 value = value + losses.l2(params, l2)
@@ -191,11 +200,11 @@ def fit(model: Module, X: ArrayLike, y: ArrayLike, *, loss: str | Loss = "mse", 
         history.add("loss", total / n)
         history.add("lr", optimizer.lr)
         for m in metrics:
-            history.add(m.__name__, m(scores, targets))
+            history.add(check.function_name(m), check.metric_value("fit", m, scores, targets))
         for name, norm in norms.items():
             history.grad_norms.setdefault(name, []).append(norm)
         if validation is not None:
-            for key, v in evaluate(model, validation[0], validation[1], loss_fn, metrics, batch_mode).items():
+            for key, v in _evaluate("fit", model, validation[0], validation[1], loss_fn, metrics, batch_mode).items():
                 history.add(f"val_{key}", v)
         if schedule is not None:
             schedule.step()

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import math
 import random
+import tracemalloc
 
 import numpy as np
 import pytest
 from nn_cases import same_state
 
+import nn.mlp
 from autograd import Value
 from nn import MLP, SGD, Layer, ModelFileError, Module, Neuron
 
@@ -488,3 +490,57 @@ def test_unknown_init_names_the_options(make):
 def test_bad_sizes_raise(make):
     with pytest.raises(ValueError):
         make()
+
+
+def test_nouts_must_be_a_list_of_layer_sizes():
+    with pytest.raises(TypeError, match=r"MLP: nouts must be a list of layer sizes such as \[16, 16, 1\], got 3 "
+                                        r"\(for one layer of 3 outputs write MLP\(2, \[3\]\)\)"):
+        MLP(2, 3)
+    with pytest.raises(TypeError, match="MLP: nouts must be a list of layer sizes"):
+        MLP(2, "16")
+    with pytest.raises(ValueError, match=r"MLP: nouts needs at least one layer size, got \[\]"):
+        MLP(2, [])
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda: MLP(2, [16, 0, 1]), "MLP: nouts[1] must be a whole number >= 1, got 0"),
+    (lambda: MLP(2, [16.0, 1]), "MLP: nouts[0] must be a whole number >= 1, got 16.0"),
+    (lambda: MLP(2, [True]), "MLP: nouts[0] must be a whole number >= 1, got True"),
+    (lambda: MLP(-2, [1]), "MLP: nin must be a whole number >= 1, got -2"),
+    (lambda: Layer(2.5, 3), "Layer: nin (its number of inputs) must be a whole number >= 1, got 2.5"),
+    (lambda: Layer(2, -3), "Layer: nout (its number of neurons) must be a whole number >= 1, got -3"),
+    (lambda: Neuron("2"), "Neuron: nin (its number of inputs) must be a whole number >= 1, got '2'"),
+])
+def test_bad_sizes_name_the_class_the_argument_and_the_value(make, message):
+    with pytest.raises(ValueError) as info:
+        make()
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(("make", "start"), [
+    (lambda: MLP(10**6, [10**6]), "MLP: a 1000000 -> 1000000 network would have 1,000,001,000,000 parameters"),
+    (lambda: MLP(2, [4000, 4000, 1]), "MLP: a 2 -> 4000 -> 4000 -> 1 network would have 16,020,001 parameters"),
+    (lambda: Layer(10**5, 10**5), "Layer: a layer of 100000 neurons with 100000 inputs each would have"),
+    (lambda: Neuron(10**8), "Neuron: a neuron with 100000000 inputs would have 100,000,001 parameters"),
+])
+def test_models_too_large_for_memory_are_refused_before_allocating(make, start):
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError) as info:
+            make()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    message = str(info.value)
+    assert message.startswith(start)
+    assert "more than nn.mlp.MAX_PARAMETERS = 10,000,000" in message and "GB" in message
+    assert "use smaller layers" in message
+    assert peak < 1_000_000  # nothing was allocated for the parameters
+
+
+def test_the_parameter_limit_can_be_raised_or_lowered(monkeypatch):
+    monkeypatch.setattr(nn.mlp, "MAX_PARAMETERS", 10)
+    with pytest.raises(ValueError, match="17 parameters, more than nn.mlp.MAX_PARAMETERS = 10"):
+        MLP(2, [4, 1])
+    monkeypatch.setattr(nn.mlp, "MAX_PARAMETERS", 17)
+    assert len(MLP(2, [4, 1]).parameters()) == 17

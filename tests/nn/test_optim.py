@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from nn_cases import close
 
@@ -326,3 +327,110 @@ def test_clip_grad_norm_rejects_bad_max_norm(max_norm):
     with pytest.raises(ValueError):
         clip_grad_norm([p], max_norm)
     assert p.grad == 2.0
+
+
+# --- every bad input refused when the optimizer is made, naming the optimizer, the value and the fix -------------
+
+
+def test_the_same_parameter_twice_is_refused_with_its_index():
+    a, b = Value(1.0), Value(2.0)
+    with pytest.raises(ValueError, match=r"SGD: parameter 2 is the same Value as parameter 0.*once"):
+        SGD([a, b, a], lr=0.1)
+    with pytest.raises(ValueError, match="clip_grad_norm: parameter 1"):
+        clip_grad_norm([a, a], 1.0)
+
+
+@pytest.mark.parametrize("opt_class", [SGD, Adam, RMSprop])
+def test_batch_parameters_are_refused_before_any_step(opt_class):
+    a = Value(1.0)
+    with pytest.raises(TypeError, match=rf"{opt_class.__name__}: parameter 1 must be a scalar Value, got a Batch"):
+        opt_class([a, Value(np.array([1.0, 2.0]))])
+    with pytest.raises(TypeError, match=r"parameter 0 must be a scalar Value, got str"):
+        opt_class(["a"])
+
+
+def test_a_model_or_named_parameters_say_pass_model_parameters():
+    model = MLP(2, [3, 1], seed=0)
+    with pytest.raises(TypeError, match=r"SGD: got the model itself \(MLP\).*pass model.parameters\(\)"):
+        SGD(model, lr=0.1)
+    with pytest.raises(TypeError, match=r"Adam: parameter 0 is a \(name, Value\) pair: pass model.parameters\(\)"):
+        Adam(model.named_parameters())
+    with pytest.raises(TypeError, match="RMSprop: params must be an iterable of Values"):
+        RMSprop(Value(1.0))
+
+
+NAN, INF = float("nan"), float("inf")
+BAD_MESSAGES = [
+    (SGD, {"weight_decay": NAN}, "SGD: weight_decay must be a finite number >= 0, got nan"),
+    (SGD, {"weight_decay": INF}, "SGD: weight_decay must be a finite number >= 0, got inf"),
+    (SGD, {"lr": NAN}, "SGD: lr must be a finite number > 0, got nan"),
+    (SGD, {"lr": True}, "SGD: lr must be a finite number > 0, got True"),
+    (SGD, {"momentum": INF}, "SGD: momentum must be a finite number in [0, 1), got inf"),
+    (SGD, {"momentum": 0.9, "nesterov": "yes"}, "SGD: nesterov must be True or False, got 'yes'"),
+    (SGD, {"nesterov": True}, "SGD: nesterov=True needs momentum > 0"),
+    (Adam, {"betas": (0.9,)}, "Adam: betas must be a pair (beta1, beta2) such as (0.9, 0.999), got (0.9,)"),
+    (Adam, {"betas": 0.9}, "Adam: betas must be a pair"),
+    (Adam, {"betas": (0.9, 0.99, 0.999)}, "Adam: betas must be a pair"),
+    (Adam, {"betas": (0.9, NAN)}, "Adam: betas[1] must be a finite number in [0, 1), got nan"),
+    (Adam, {"eps": NAN}, "Adam: eps must be a finite number > 0, got nan"),
+    (Adam, {"weight_decay": NAN}, "Adam: weight_decay must be a finite number >= 0, got nan"),
+    (RMSprop, {"alpha": INF}, "RMSprop: alpha must be a finite number in [0, 1), got inf"),
+    (RMSprop, {"eps": INF}, "RMSprop: eps must be a finite number > 0, got inf"),
+    (RMSprop, {"momentum": NAN}, "RMSprop: momentum must be a finite number in [0, 1), got nan"),
+    (RMSprop, {"weight_decay": -1}, "RMSprop: weight_decay must be a finite number >= 0, got -1"),
+]
+
+
+@pytest.mark.parametrize(("opt_class", "kwargs", "message"), BAD_MESSAGES)
+def test_every_hyperparameter_is_checked_with_a_message_naming_the_optimizer(opt_class, kwargs, message):
+    with pytest.raises(ValueError) as info:
+        opt_class([Value(1.0)], **kwargs)
+    assert str(info.value).startswith(message)
+
+
+def test_numpy_scalars_are_accepted_as_hyperparameters():
+    assert two_steps(SGD, lr=np.float32(0.5), momentum=np.float64(0.5)) == two_steps(
+        SGD, lr=float(np.float32(0.5)), momentum=0.5)
+    assert two_steps(Adam, lr=np.float64(0.1), betas=(np.float64(0.9), 0.999), eps=np.float32(1e-8)) == two_steps(
+        Adam, lr=0.1, betas=(0.9, 0.999), eps=float(np.float32(1e-8)))
+    opt = RMSprop([Value(1.0)], lr=np.int64(1), alpha=np.float16(0.5), weight_decay=np.int32(0))
+    assert (opt.lr, opt.alpha, opt.weight_decay) == (1.0, 0.5, 0.0)
+    with pytest.raises(ValueError, match=r"SGD: lr must be a finite number > 0, got np.float32\(nan\)"):
+        SGD([Value(1.0)], lr=np.float32("nan"))
+    p = Value(1.0)
+    p.grad = 3.0
+    assert clip_grad_norm([p], np.float32(1.0)) == 3.0
+
+
+def test_lr_set_between_steps_is_checked():
+    opt = SGD([Value(1.0)], lr=0.1)
+    opt.lr = 0.0  # a schedule may decay to 0
+    opt.lr = np.float64(0.5)
+    with pytest.raises(ValueError, match="SGD: lr must be a finite number >= 0, got nan"):
+        opt.lr = float("nan")
+    assert opt.lr == 0.5
+
+
+@pytest.mark.parametrize(("opt_class", "kwargs"), [
+    (SGD, {"lr": 0.1, "momentum": 0.9}), (Adam, {"lr": 0.1}), (RMSprop, {"lr": 0.01, "momentum": 0.5}),
+])
+@pytest.mark.parametrize("bad_grad", ["0.5", None, Value(0.5)])
+def test_a_step_with_a_bad_grad_changes_nothing(opt_class, kwargs, bad_grad):
+    a, b, c = Value(1.0), Value(2.0), Value(3.0)
+    opt = opt_class([a, b, c], **kwargs)
+    a.grad, b.grad, c.grad = 0.5, -1.0, 0.25
+    opt.step()
+    state = [p.data for p in (a, b, c)], {k: list(v) for k, v in vars(opt).items() if isinstance(v, list)}
+    c.grad = bad_grad
+    with pytest.raises(TypeError, match=rf"{opt_class.__name__}.step: parameter 2 has grad .* not a number"):
+        opt.step()
+    assert ([p.data for p in (a, b, c)], {k: list(v) for k, v in vars(opt).items() if isinstance(v, list)}) == state
+    assert opt.steps == 1
+
+
+def test_clip_grad_norm_with_a_bad_grad_changes_nothing():
+    a, b = Value(1.0), Value(2.0)
+    a.grad, b.grad = 30.0, "x"
+    with pytest.raises(TypeError, match="clip_grad_norm: parameter 1 has grad 'x'"):
+        clip_grad_norm([a, b], 1.0)
+    assert a.grad == 30.0

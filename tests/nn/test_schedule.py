@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from autograd import Value
@@ -99,3 +100,38 @@ def test_bad_arguments_raise(make):
     with pytest.raises(ValueError):
         make(opt)
     assert opt.lr == 1.0
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda opt: LinearDecay(opt, total=2.5), "LinearDecay: total (the number of steps to decay over) must be a whole "
+                                              "number >= 1, got 2.5"),
+    (lambda opt: LinearDecay(opt, total=True), "LinearDecay: total"),
+    (lambda opt: LinearDecay(opt, total=10, end_factor=float("nan")), "LinearDecay: end_factor"),
+    (lambda opt: LinearDecay(opt, total=10, end_factor=-0.1), "LinearDecay: end_factor (the lr must stay >= 0)"),
+    (lambda opt: StepDecay(opt, step_size="2"), "StepDecay: step_size must be a whole number >= 1, got '2'"),
+    (lambda opt: StepDecay(opt, step_size=1, gamma=float("inf")), "StepDecay: gamma"),
+    (lambda opt: StepDecay(opt, step_size=1, gamma=2.0), "StepDecay: gamma (the factor the lr shrinks by) must be "
+                                                         "a finite number in (0, 1], got 2.0"),
+    (lambda opt: CosineDecay(opt, total=10, min_lr=float("nan")), "CosineDecay: min_lr must be a finite number "
+                                                                  ">= 0, got nan"),
+    (lambda opt: CosineDecay(opt, total=0.5), "CosineDecay: total"),
+])
+def test_bad_arguments_name_the_schedule_and_the_value(make, message):
+    opt = optimizer(1.0)
+    with pytest.raises(ValueError) as info:
+        make(opt)
+    assert str(info.value).startswith(message)
+    assert opt.lr == 1.0
+
+
+@pytest.mark.parametrize("schedule", [LinearDecay, StepDecay, CosineDecay])
+def test_a_schedule_needs_an_optimizer(schedule):
+    with pytest.raises(TypeError, match=rf"{schedule.__name__}: needs an optimizer such as SGD\(model.parameters"):
+        schedule([Value(1.0)], 10)
+
+
+def test_numpy_integers_and_floats_are_accepted():
+    lrs = sequence(StepDecay(optimizer(0.8), step_size=np.int64(3), gamma=np.float32(0.5)), 3)
+    assert lrs == [0.8, 0.8, 0.8, 0.4]
+    assert sequence(LinearDecay(optimizer(1.0), total=np.int32(2), end_factor=np.float64(0.0)), 2) == [1.0, 0.5, 0.0]
+    assert CosineDecay(optimizer(1.0), total=np.int64(4), min_lr=np.float64(0.5)).total == 4

@@ -536,3 +536,138 @@ def test_three_class_spiral_with_cross_entropy():
     reached = accuracy(predict(model, X), y)
     assert reached >= 0.95, f"training accuracy {reached:.1%}"
     assert history["loss"][-1] < 0.3 * history["loss"][0]
+
+
+# --- every argument of fit, predict and evaluate: wrong kinds refused before the first update -----------------
+
+
+def _fit_refuses(error, message, model=None, X=_X, y=_Y, **kwargs):
+    """fit raises `error` whose message starts with `message`, and no parameter changes."""
+    model = model or MLP(2, [4, 1], seed=0)
+    kwargs = {"loss": "hinge", "epochs": 2, "progress": False, **kwargs}
+    before = model.state_dict()
+    with pytest.raises(error) as info:
+        fit(model, X, y, **kwargs)
+    assert str(info.value).startswith(message), str(info.value)
+    assert same_state(model.state_dict(), before)
+    return str(info.value)
+
+
+def per_sample(outputs, targets):
+    return (outputs - targets) ** 2  # a Batch: not reduced
+
+
+def plain_float(outputs, targets):
+    return 0.5
+
+
+@pytest.mark.parametrize(("loss", "start", "fix"), [
+    (per_sample, "fit: the loss per_sample returned a Batch of 24 per-sample losses", ".mean()"),
+    (plain_float, "fit: the loss plain_float returned 0.5 (float), not one scalar Value", "return a Value"),
+    (lambda o, t: [o], "fit: the loss <lambda> returned a list of 1 items", "one Value"),
+])
+def test_a_loss_that_does_not_return_one_value_is_refused_before_any_update(loss, start, fix):
+    message = _fit_refuses(TypeError, start, loss=loss)
+    assert fix in message
+    model = MLP(2, [4, 1], seed=0)
+    opt = SGD(model.parameters(), lr=0.1)
+    with pytest.raises(TypeError):
+        fit(model, _X, _Y, loss=loss, optimizer=opt, progress=False, batch_mode=False)
+    assert opt.steps == 0
+    with pytest.raises(TypeError, match="evaluate: the loss"):
+        evaluate(model, _X, _Y, loss=loss)
+
+
+@pytest.mark.parametrize(("validation", "error", "start"), [
+    (5, ValueError, "fit: validation (a fraction to hold out, or a pair (X_val, y_val)) must be a finite number "
+                    "in (0, 1), got 5"),
+    (float("nan"), ValueError, "fit: validation (a fraction"),
+    (True, ValueError, "fit: validation (a fraction"),
+    ("0.2", ValueError, "fit: validation (a fraction"),
+    ((_X,), ValueError, "fit: validation must be a fraction in (0, 1) such as 0.2, or a pair (X_val, y_val); "
+                        "got a tuple of 1 items"),
+    ((_X, _Y, _Y), ValueError, "fit: validation must be a fraction"),
+    (0.01, ValueError, "fit: validation=0.01 holds out 0 of 24 samples"),
+    ((_X.astype(complex), _Y), TypeError, "fit: X_val holds complex numbers"),
+])
+def test_validation_is_a_fraction_or_a_pair(validation, error, start):
+    _fit_refuses(error, start, validation=validation)
+
+
+def test_validation_may_be_a_numpy_fraction_or_a_list_pair():
+    history = quiet_fit(MLP(2, [4, 1], seed=0), _X, _Y, loss="hinge", epochs=1, validation=np.float32(0.25))
+    assert "val_loss" in history
+    history = quiet_fit(MLP(2, [4, 1], seed=0), _X, _Y, loss="hinge", epochs=1, validation=[_X[:6], _Y[:6]])
+    assert "val_loss" in history
+
+
+def test_numpy_integers_are_accepted_for_counts():
+    history = quiet_fit(MLP(2, [4, 1], seed=0), _X, _Y, loss="hinge", epochs=np.int64(3), batch_size=np.int64(10),
+                        early_stopping=np.int32(5), seed=np.int64(1), l2=np.float32(1e-4), clip_norm=np.float64(5))
+    assert history.epochs == 3
+
+
+@pytest.mark.parametrize(("X", "y", "start"), [
+    (_X.astype(complex), _Y, "fit: X holds complex numbers, and the model takes real ones"),
+    (_X + 1j, _Y, "fit: X holds complex numbers"),
+    (np.array([[1 + 2j, 0.0]] * 24, dtype=object), _Y, "fit: X must hold real numbers, got objects such as complex"),
+    (_X.astype(str), _Y, "fit: X must hold real numbers, got an array of dtype <U"),
+    (_X, _Y.astype(complex), "fit: y holds complex numbers"),
+    (_X, _Y.astype(str), "fit: y must hold real numbers"),
+])
+def test_complex_or_non_numeric_data_is_refused(X, y, start):
+    _fit_refuses(TypeError, start, X=X, y=y)
+    if X is not _X:
+        with pytest.raises(TypeError, match="predict: X"):
+            predict(MLP(2, [4, 1], seed=0), X)
+
+
+OTHER = MLP(2, [1], seed=1)
+
+
+@pytest.mark.parametrize(("kwargs", "error", "start"), [
+    ({"epochs": True}, ValueError, "fit: epochs must be a whole number >= 1, got True"),
+    ({"epochs": np.float64(5)}, ValueError, "fit: epochs must be a whole number >= 1, got np.float64(5.0)"),
+    ({"batch_size": np.float32(4)}, ValueError, "fit: batch_size (or None: all samples) must be a whole number"),
+    ({"early_stopping": 1.5}, ValueError, "fit: early_stopping (a patience in epochs, or None) must be"),
+    ({"l2": float("nan")}, ValueError, "fit: l2 must be a finite number >= 0, got nan"),
+    ({"l2": -1e-4}, ValueError, "fit: l2 must be a finite number >= 0"),
+    ({"clip_norm": 0}, ValueError, "fit: clip_norm (or None: no clipping) must be a finite number > 0, got 0"),
+    ({"clip_norm": float("inf")}, ValueError, "fit: clip_norm"),
+    ({"seed": "x"}, ValueError, "fit: seed (or None, or a numpy Generator) must be a whole number >= 0, got 'x'"),
+    ({"seed": -1}, ValueError, "fit: seed"),
+    ({"progress": "yes"}, ValueError, "fit: progress must be True or False, got 'yes'"),
+    ({"batch_mode": None}, ValueError, "fit: batch_mode must be True or False, got None"),
+    ({"restore_best": 1}, ValueError, "fit: restore_best must be True or False, got 1"),
+    ({"metrics": accuracy}, TypeError, "fit: metrics must be a list of functions, got the function accuracy: "
+                                       "write metrics=[accuracy]"),
+    ({"metrics": [accuracy, "f1"]}, TypeError, "fit: metrics[1] must be a function"),
+    ({"metrics": [lambda s, t: "high"]}, TypeError, "fit: metric <lambda> returned 'high' (str), not a number"),
+    ({"loss": ["hinge"]}, ValueError, "fit: loss must be a name (mse, hinge"),
+    ({"loss": "hinge_loss"}, ValueError, "fit: unknown loss 'hinge_loss'"),
+    ({"optimizer": SGD}, TypeError, "fit: optimizer must be made for the model, such as SGD(model.parameters()"),
+    ({"optimizer": SGD(OTHER.parameters())}, ValueError, "fit: the optimizer holds none of the model's parameters"),
+    ({"schedule": 0.1}, TypeError, "fit: schedule must have a step() method"),
+    ({"schedule": LinearDecay(SGD(OTHER.parameters()), 5)}, ValueError,
+     "fit: the schedule drives a different optimizer than the one fit steps"),
+])
+def test_every_fit_argument_is_checked_before_any_update(kwargs, error, start):
+    _fit_refuses(error, start, **kwargs)
+
+
+def test_a_model_that_is_not_a_module_is_refused():
+    for call in (lambda m: fit(m, _X, _Y, progress=False), lambda m: predict(m, _X), lambda m: evaluate(m, _X, _Y)):
+        with pytest.raises(TypeError, match=r"(fit|predict|evaluate): model must be an nn Module such as MLP"):
+            call(lambda x: x)
+
+
+def test_predict_and_evaluate_name_themselves():
+    model = MLP(2, [4, 1], seed=0)
+    with pytest.raises(ValueError, match="predict: X has NaN or inf values"):
+        predict(model, _NAN_X)
+    with pytest.raises(ValueError, match="evaluate: X has 24 samples but y has 23"):
+        evaluate(model, _X, _Y[:-1], loss="hinge")
+    with pytest.raises(ValueError, match="evaluate: batch_mode must be True or False"):
+        evaluate(model, _X, _Y, loss="hinge", batch_mode="no")
+    with pytest.raises(TypeError, match="evaluate: metrics must be a list of functions"):
+        evaluate(model, _X, _Y, loss="hinge", metrics=accuracy)
