@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .floatmath import EXP_MAX
+from .floatmath import EXP_MAX, MIN_NORMAL, SCALE
 
 _f64 = np.float64
 _ndarray = np.ndarray
@@ -142,17 +142,54 @@ class ArrayMath:
 
     @staticmethod
     def power_rule(x: Any, y: Any) -> Any:
-        """y * x ** (y - 1), and 0 where y is 0 (as FloatMath.power_rule)."""
+        """y * x ** (y - 1), and 0 where y is 0, exact where y - 1 rounds, x ** (y - 1) overflows or
+        underflows (the same cases and formulas as FloatMath.power_rule, per entry)."""
         with np.errstate(all="ignore"):
-            out = y * ArrayMath.ipow(x, y - 1.0)
+            d = y - 1.0
+            p = ArrayMath.ipow(x, d)
+            shape = np.shape(p)
+            x_ = np.broadcast_to(x, shape)
+            r = np.where(np.abs(y) >= 1.0, (y - d) - 1.0, y - (d + 1.0))
+            negative = _less(x_, 0.0)
+            fix = (r != 0.0) & (np.abs(p) > 0.0) & (np.abs(p) < _inf)
+            out = y * p
+            if fix.any():
+                fixed = p + p * (r * np.log(np.abs(x_)))
+                out = np.where(fix, y * np.where(negative, -np.abs(fixed), fixed), out)
+            tiny = (np.abs(p) < MIN_NORMAL) & ~np.equal(x_, 0.0)
+            if tiny.any():  # x ** (y - 1) underflowed
+                h = np.abs(x_) ** (d * 0.5)
+                h = np.where(r != 0.0, h + h * (r * 0.5 * np.log(np.abs(x_))), h)
+                odd = negative & (np.equal(np.mod(d, 2.0), 1.0) | (r != 0.0))
+                out = np.where(tiny, np.where(odd, -y, y) * h * h, out)
+            over = np.isinf(p) & ~np.equal(x_, 0.0) & _less(np.abs(y), 1.0)
+            if over.any():  # x ** (y - 1) overflows, y * it need not
+                out = np.where(over, (y / x) * ArrayMath.ipow(x, y), out)
         return np.where(np.equal(y, 0.0), 0.0, out)
 
     @staticmethod
-    def xlog(z: Any, x: Any) -> Any:
-        """z * log(x), 0 where z is 0, NaN where x <= 0 (as FloatMath.xlog)."""
+    def ratio2(x: Any, y: Any, q: Any) -> Any:
+        """x / y**2 given q = x / y, keeping the bits an underflowed q lost (as FloatMath.ratio2)."""
+        with np.errstate(all="ignore"):
+            out = q / y
+            low = (np.abs(q) < MIN_NORMAL) & ~(np.equal(q, 0.0) & np.equal(x, 0.0))
+            if low.any():
+                out = np.where(low, np.ldexp(np.ldexp(x, SCALE) / y / y, -SCALE), out)
+        return out
+
+    @staticmethod
+    def xlog(z: Any, x: Any, y: Any = None) -> Any:
+        """z * log(x), 0 where z is 0, NaN where x <= 0, rebuilt where z = x ** y underflowed (as FloatMath.xlog)."""
         with np.errstate(all="ignore"):
             out = np.where(_greater(x, 0.0), z * np.log(x), _nan)
-        return np.where(np.equal(z, 0.0), 0.0, out)
+            zero = np.equal(z, 0.0)
+            if y is not None:  # z = x ** y underflowed (to 0 too: x > 0 and finite here)
+                tiny = (np.abs(z) < MIN_NORMAL) & _greater(x, 0.0) & np.less(x, _inf)
+                if tiny.any():
+                    h = np.power(x, y * 0.5)
+                    out = np.where(tiny, h * np.log(x) * h, out)
+                    zero = zero & ~tiny
+        return np.where(zero, 0.0, out)
 
     tanh = staticmethod(np.tanh)
     sin = staticmethod(np.sin)
@@ -164,6 +201,20 @@ class ArrayMath:
         """1 / (1 + e^-x) without overflow for any finite x (the same two branches as FloatMath)."""
         e = np.exp(-np.abs(x))
         return np.where(x >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+    @staticmethod
+    def sech2(x: Any) -> Any:
+        """1 - tanh(x)**2 as 4t / (1 + t * (2 + t)), t = e^(-2|x|) (FloatMath.sech2's formula, step for step; per
+        entry it equals FloatMath's up to numpy's exp, which differs from math.exp by <= 1 ulp: tested)."""
+        with np.errstate(over="ignore"):  # -2|x| is -inf for |x| > 9e307: t = 0, as in FloatMath
+            t = np.exp(-2.0 * np.abs(x))
+        return 4.0 * t / (1.0 + t * (2.0 + t))
+
+    @staticmethod
+    def dsigmoid(x: Any) -> Any:
+        """sigmoid(x) * sigmoid(-x) as e / (1 + e * (2 + e)), e = e^(-|x|) (FloatMath.dsigmoid's formula)."""
+        e = np.exp(-np.abs(x))
+        return e / (1.0 + e * (2.0 + e))
 
     @staticmethod
     def softplus(x: Any) -> Any:

@@ -49,6 +49,7 @@ average = ArrayMath.average
 cos = ArrayMath.cos
 count = ArrayMath.count
 div = ArrayMath.div
+dsigmoid = ArrayMath.dsigmoid
 exp = ArrayMath.exp
 ipow = ArrayMath.ipow
 leaky_relu = ArrayMath.leaky_relu
@@ -56,7 +57,9 @@ log = ArrayMath.log
 ones = ArrayMath.ones
 pow = ArrayMath.pow
 power_rule = ArrayMath.power_rule
+ratio2 = ArrayMath.ratio2
 relu = ArrayMath.relu
+sech2 = ArrayMath.sech2
 sigmoid = ArrayMath.sigmoid
 sign = ArrayMath.sign
 sin = ArrayMath.sin
@@ -300,7 +303,7 @@ class Batch(BatchNode, Value, kind="batch"):
         """div(a, b) = div(a, b)
 
         d/da = 1 / b    (computed as 1.0 / b)
-        d/db = -a / b**2    (computed as -out / b)
+        d/db = -a / b**2    (computed as -ratio2(a, b, out))
         """
         operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, DIV)
         if operand is None:  # (a number or an array became a constant; anything else cannot take part)
@@ -326,7 +329,7 @@ class Batch(BatchNode, Value, kind="batch"):
             operand._pending += 1
             try:
                 node._da = 1.0 / b
-                node._db = -out / b if operand.__class__ is Batch else summed(-out / b)
+                node._db = -ratio2(a, b, out) if operand.__class__ is Batch else summed(-ratio2(a, b, out))
             except ARITHMETIC_ERRORS as error:
                 raise op_error(DIV, error, (self, operand), "its derivative") from None
             return node
@@ -337,7 +340,7 @@ class Batch(BatchNode, Value, kind="batch"):
 
         (the reflected form: operand is a, self is b)
         d/da = 1 / b    (computed as 1.0 / b)
-        d/db = -a / b**2    (computed as -out / b)
+        d/db = -a / b**2    (computed as -ratio2(a, b, out))
         """
         operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, DIV)
         if operand is None:  # (a number or an array became a constant; anything else cannot take part)
@@ -363,7 +366,7 @@ class Batch(BatchNode, Value, kind="batch"):
             self._pending += 1
             try:
                 node._da = 1.0 / b if operand.__class__ is Batch else summed(1.0 / b)
-                node._db = -out / b
+                node._db = -ratio2(a, b, out)
             except ARITHMETIC_ERRORS as error:
                 raise op_error(DIV, error, (operand, self), "its derivative") from None
             return node
@@ -373,7 +376,7 @@ class Batch(BatchNode, Value, kind="batch"):
         """pow(a, b) = pow(a, b)
 
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
-        d/db = a**b * log(a)    (computed as xlog(out, a))
+        d/db = a**b * log(a)    (computed as xlog(out, a, b))
         """
         operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, POW)
         if operand is None:  # (a number or an array became a constant; anything else cannot take part)
@@ -399,7 +402,7 @@ class Batch(BatchNode, Value, kind="batch"):
             operand._pending += 1
             try:
                 node._da = power_rule(a, b)
-                node._db = xlog(out, a) if operand.__class__ is Batch else summed(xlog(out, a))
+                node._db = xlog(out, a, b) if operand.__class__ is Batch else summed(xlog(out, a, b))
             except ARITHMETIC_ERRORS as error:
                 raise op_error(POW, error, (self, operand), "its derivative") from None
             return node
@@ -410,7 +413,7 @@ class Batch(BatchNode, Value, kind="batch"):
 
         (the reflected form: operand is a, self is b)
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
-        d/db = a**b * log(a)    (computed as xlog(out, a))
+        d/db = a**b * log(a)    (computed as xlog(out, a, b))
         """
         operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, POW)
         if operand is None:  # (a number or an array became a constant; anything else cannot take part)
@@ -436,7 +439,7 @@ class Batch(BatchNode, Value, kind="batch"):
             self._pending += 1
             try:
                 node._da = power_rule(a, b) if operand.__class__ is Batch else summed(power_rule(a, b))
-                node._db = xlog(out, a)
+                node._db = xlog(out, a, b)
             except ARITHMETIC_ERRORS as error:
                 raise op_error(POW, error, (operand, self), "its derivative") from None
             return node
@@ -653,7 +656,7 @@ class Batch(BatchNode, Value, kind="batch"):
     def tanh(self) -> Batch:
         """tanh(a) = tanh(a)
 
-        d/da = 1 - tanh(a)**2    (computed as 1.0 - out * out)
+        d/da = 1 - tanh(a)**2    (computed as sech2(a))
         """
         a = self.data
         try:
@@ -671,7 +674,7 @@ class Batch(BatchNode, Value, kind="batch"):
             node._b = None
             self._pending += 1  # one more user (the backward pass counts them down)
             try:
-                node._da = 1.0 - out * out
+                node._da = sech2(a)
             except ARITHMETIC_ERRORS as error:
                 raise op_error(TANH, error, (self,), "its derivative") from None
             return node
@@ -680,7 +683,7 @@ class Batch(BatchNode, Value, kind="batch"):
     def sigmoid(self) -> Batch:
         """sigmoid(a) = sigmoid(a)
 
-        d/da = sigmoid(a) * (1 - sigmoid(a))    (computed as out * (1.0 - out))
+        d/da = sigmoid(a) * (1 - sigmoid(a))    (computed as dsigmoid(a))
         """
         a = self.data
         try:
@@ -698,7 +701,7 @@ class Batch(BatchNode, Value, kind="batch"):
             node._b = None
             self._pending += 1  # one more user (the backward pass counts them down)
             try:
-                node._da = out * (1.0 - out)
+                node._da = dsigmoid(a)
             except ARITHMETIC_ERRORS as error:
                 raise op_error(SIGMOID, error, (self,), "its derivative") from None
             return node

@@ -15,9 +15,10 @@ from .op import OPS
 ADD = define_op("add", "a + b", ("1.0", "1.0"), symbol="+", method="__add__")
 SUB = define_op("sub", "a - b", ("1.0", "-1.0"), symbol="-", method="__sub__")
 MUL = define_op("mul", "a * b", ("b", "a"), symbol="*", method="__mul__")
-DIV = define_op("div", "div(a, b)", ("1.0 / b", "-out / b"), symbol="/", notation=("1 / b", "-a / b**2"),
+# d/db = -a / b**2 is -out / b, except where out = a / b underflowed (ratio2 keeps those bits).
+DIV = define_op("div", "div(a, b)", ("1.0 / b", "-ratio2(a, b, out)"), symbol="/", notation=("1 / b", "-a / b**2"),
                 method="__truediv__")
-POW = define_op("pow", "pow(a, b)", ("power_rule(a, b)", "xlog(out, a)"), symbol="**",
+POW = define_op("pow", "pow(a, b)", ("power_rule(a, b)", "xlog(out, a, b)"), symbol="**",
                 notation=("b * a**(b - 1)", "a**b * log(a)"), method="__pow__")
 # The slope is an input, so a Value slope is learnable (PReLU); a number becomes a constant.
 # (Value.leaky_relu(slope=0.01) calls this method with the default filled in.)
@@ -29,8 +30,11 @@ ABS = define_op("abs", "abs(a)", ("sign(a)",), method="__abs__")
 EXP = define_op("exp", "exp(a)", ("out",), notation=("exp(a)",))
 LOG = define_op("log", "log(a)", ("1.0 / a",), notation=("1 / a",))
 SQRT = define_op("sqrt", "sqrt(a)", ("0.5 * ipow(out, -1.0)",), notation=("1 / (2 * sqrt(a))",))
-TANH = define_op("tanh", "tanh(a)", ("1.0 - out * out",), notation=("1 - tanh(a)**2",))
-SIGMOID = define_op("sigmoid", "sigmoid(a)", ("out * (1.0 - out)",), notation=("sigmoid(a) * (1 - sigmoid(a))",))
+# The textbook forms cancel near saturation (1 - out * out is 0.0 from a = 19.1, out * (1 - out) from
+# a = 36.7; at tanh 14.2 / sigmoid 30 only a few digits are right): the rules are the stable
+# sech2(a) = 4t / (1 + t)**2, t = e^(-2|a|), and dsigmoid(a) = e / (1 + e)**2, e = e^(-|a|), exact to a few ulps.
+TANH = define_op("tanh", "tanh(a)", ("sech2(a)",), notation=("1 - tanh(a)**2",))
+SIGMOID = define_op("sigmoid", "sigmoid(a)", ("dsigmoid(a)",), notation=("sigmoid(a) * (1 - sigmoid(a))",))
 RELU = define_op("relu", "relu(a)", ("step(a)",), symbol="ReLU", notation=("1 if a > 0 else 0",))
 SOFTPLUS = define_op("softplus", "softplus(a)", ("sigmoid(a)",))
 SIN = define_op("sin", "sin(a)", ("cos(a)",))

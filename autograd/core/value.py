@@ -49,6 +49,7 @@ average = FloatMath.average
 cos = FloatMath.cos
 count = FloatMath.count
 div = FloatMath.div
+dsigmoid = FloatMath.dsigmoid
 exp = FloatMath.exp
 ipow = FloatMath.ipow
 leaky_relu = FloatMath.leaky_relu
@@ -56,7 +57,9 @@ log = FloatMath.log
 ones = FloatMath.ones
 pow = FloatMath.pow
 power_rule = FloatMath.power_rule
+ratio2 = FloatMath.ratio2
 relu = FloatMath.relu
+sech2 = FloatMath.sech2
 sigmoid = FloatMath.sigmoid
 sign = FloatMath.sign
 sin = FloatMath.sin
@@ -335,7 +338,7 @@ class Value(Node, kind="scalar"):
         """div(a, b) = div(a, b)
 
         d/da = 1 / b    (computed as 1.0 / b)
-        d/db = -a / b**2    (computed as -out / b)
+        d/db = -a / b**2    (computed as -ratio2(a, b, out))
         """
         operand = other if type(other) is Value else scalar_constant(other, DIV)  # a number: a constant
         if operand is None:
@@ -359,7 +362,7 @@ class Value(Node, kind="scalar"):
             operand._pending += 1
             try:
                 node._da = 1.0 / b
-                node._db = -out / b
+                node._db = -ratio2(a, b, out)
             except ARITHMETIC_ERRORS as error:
                 raise op_error(DIV, error, (self, operand), "its derivative") from None
             return node
@@ -370,7 +373,7 @@ class Value(Node, kind="scalar"):
 
         (the reflected form: operand is a, self is b)
         d/da = 1 / b    (computed as 1.0 / b)
-        d/db = -a / b**2    (computed as -out / b)
+        d/db = -a / b**2    (computed as -ratio2(a, b, out))
         """
         operand = other if type(other) is Value else scalar_constant(other, DIV)  # a number: a constant
         if operand is None:
@@ -394,7 +397,7 @@ class Value(Node, kind="scalar"):
             self._pending += 1
             try:
                 node._da = 1.0 / b
-                node._db = -out / b
+                node._db = -ratio2(a, b, out)
             except ARITHMETIC_ERRORS as error:
                 raise op_error(DIV, error, (operand, self), "its derivative") from None
             return node
@@ -404,7 +407,7 @@ class Value(Node, kind="scalar"):
         """pow(a, b) = pow(a, b)
 
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
-        d/db = a**b * log(a)    (computed as xlog(out, a))
+        d/db = a**b * log(a)    (computed as xlog(out, a, b))
         """
         operand = other if type(other) is Value else scalar_constant(other, POW)  # a number: a constant
         if operand is None:
@@ -428,7 +431,7 @@ class Value(Node, kind="scalar"):
             operand._pending += 1
             try:
                 node._da = power_rule(a, b)
-                node._db = xlog(out, a)
+                node._db = xlog(out, a, b)
             except ARITHMETIC_ERRORS as error:
                 raise op_error(POW, error, (self, operand), "its derivative") from None
             return node
@@ -439,7 +442,7 @@ class Value(Node, kind="scalar"):
 
         (the reflected form: operand is a, self is b)
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
-        d/db = a**b * log(a)    (computed as xlog(out, a))
+        d/db = a**b * log(a)    (computed as xlog(out, a, b))
         """
         operand = other if type(other) is Value else scalar_constant(other, POW)  # a number: a constant
         if operand is None:
@@ -463,7 +466,7 @@ class Value(Node, kind="scalar"):
             self._pending += 1
             try:
                 node._da = power_rule(a, b)
-                node._db = xlog(out, a)
+                node._db = xlog(out, a, b)
             except ARITHMETIC_ERRORS as error:
                 raise op_error(POW, error, (operand, self), "its derivative") from None
             return node
@@ -676,7 +679,7 @@ class Value(Node, kind="scalar"):
     def tanh(self) -> Value:
         """tanh(a) = tanh(a)
 
-        d/da = 1 - tanh(a)**2    (computed as 1.0 - out * out)
+        d/da = 1 - tanh(a)**2    (computed as sech2(a))
         """
         a = self.data
         try:
@@ -694,7 +697,7 @@ class Value(Node, kind="scalar"):
             node._b = None
             self._pending += 1  # one more user (the backward pass counts them down)
             try:
-                node._da = 1.0 - out * out
+                node._da = sech2(a)
             except ARITHMETIC_ERRORS as error:
                 raise op_error(TANH, error, (self,), "its derivative") from None
             return node
@@ -703,7 +706,7 @@ class Value(Node, kind="scalar"):
     def sigmoid(self) -> Value:
         """sigmoid(a) = sigmoid(a)
 
-        d/da = sigmoid(a) * (1 - sigmoid(a))    (computed as out * (1.0 - out))
+        d/da = sigmoid(a) * (1 - sigmoid(a))    (computed as dsigmoid(a))
         """
         a = self.data
         try:
@@ -721,7 +724,7 @@ class Value(Node, kind="scalar"):
             node._b = None
             self._pending += 1  # one more user (the backward pass counts them down)
             try:
-                node._da = out * (1.0 - out)
+                node._da = dsigmoid(a)
             except ARITHMETIC_ERRORS as error:
                 raise op_error(SIGMOID, error, (self,), "its derivative") from None
             return node
