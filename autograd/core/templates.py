@@ -56,8 +56,11 @@ class Value(Node, kind="scalar"):
         backward(self, grad, create_graph=create_graph)
 
     def zero_grad(self) -> None:
-        """Reset the grad of this Value and of every node it was computed from."""
-        zero_grad(self)
+        """Reset the grad of this Value and of every node it was computed from (drawn "—" until reached)."""
+        if self._a is None:  # a leaf (a parameter): just its own grad, as optimizers call it for each one
+            self.grad = UNREACHED
+        else:
+            zero_grad(self)
 
     def leaky_relu(self, slope: float | Value = 0.01) -> Value:
         """a if a > 0 else slope * a. A Value slope is learnable (PReLU); a number is a constant."""
