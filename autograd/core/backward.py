@@ -92,7 +92,7 @@ def backward(root: Value, grad: Any = 1.0, create_graph: bool = False) -> None:
     create_graph = create_graph or isinstance(start, Node)
     if root._a is None and root._op is CONST:
         return
-    if root._a is not None and not create_graph and not modes.anomaly:
+    if root._a is not None and not create_graph and not modes.checks_anomalies():
         backward_floats(root, start)
         return
     grads = propagate(backward_order(root), root, start, ValueMath if create_graph else FloatMath)
@@ -119,7 +119,7 @@ def propagate(order: list[Value], root: Value, seed: Any, m: Any = FloatMath) ->
     the total to the grad the leaf had), so `backward()` gives the same bits on either path.
     """
     grads: dict[Value, Any] = {root: seed}
-    check = modes.anomaly
+    check = modes.checks_anomalies()
     for v in order:
         g = grads[v]
         for x, local in local_derivatives(v, m):

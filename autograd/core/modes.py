@@ -1,33 +1,51 @@
-"""Global recording state, read by every op on the hot path with a single attribute check.
+"""The switches every op reads: no_grad, detect_anomaly (per thread, as PyTorch's grad mode) and Module scopes.
 
-`no_grad` turns recording off (results are constants, nothing is linked); `detect_anomaly`
-turns on NaN/inf checks. `plain_recording` is true only when neither applies, so an op pays one
-module attribute load for both features, and takes its slow path (`node.link`) otherwise.
+`no_grad` turns recording off (results are constants, nothing is linked); `detect_anomaly` turns on
+NaN/inf checks. Both are per thread. The hot path reads one module flag, `plain_recording`: true
+while no thread has either switched on, so an op pays one attribute load for both features; while
+some thread has, every op takes its slow path (`node.link`), which reads its own thread's switches
+(`records()`, `checks_anomalies()`), so another thread's no_grad never changes this thread's graph.
+`scope_path`, the Module calls new nodes are made in, only groups nodes in drawings; it is process-wide.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
-recording: bool = True  # ops link their results into the graph
-anomaly: bool = False  # ops and backward check for NaN/inf
-plain_recording: bool = True  # recording and not anomaly: the only flag the hot path reads
+plain_recording: bool = True  # no thread is in no_grad or detect_anomaly: the only flag the hot path reads
 scope_path: tuple[Any, ...] = ()  # the Module calls (outermost first) that new nodes are made in, for drawing
+
+_this_thread = threading.local()  # .recording, .anomaly: this thread's switches (unset: the defaults)
+_lock = threading.Lock()
+_switched_threads = 0  # threads whose switches are not the defaults (recording, no anomaly checks)
+
+
+def records() -> bool:
+    """True unless this thread is inside no_grad: ops link their results into the graph."""
+    return getattr(_this_thread, "recording", True)
+
+
+def checks_anomalies() -> bool:
+    """True inside detect_anomaly (in this thread): ops and backward check for NaN/inf."""
+    return getattr(_this_thread, "anomaly", False)
 
 
 def set_flags(*, recording: bool | None = None, anomaly: bool | None = None) -> tuple[bool, bool]:
-    """Change the switches (process-wide, not per thread); return the previous (recording, anomaly)."""
-    global plain_recording
-    previous = (globals()["recording"], globals()["anomaly"])
-    if recording is not None:
-        globals()["recording"] = recording
-    if anomaly is not None:
-        globals()["anomaly"] = anomaly
-    plain_recording = globals()["recording"] and not globals()["anomaly"]
+    """Change this thread's switches; return the previous (recording, anomaly)."""
+    global plain_recording, _switched_threads
+    previous = (records(), checks_anomalies())
+    now = (previous[0] if recording is None else recording, previous[1] if anomaly is None else anomaly)
+    _this_thread.recording, _this_thread.anomaly = now
+    was_default, is_default = previous == (True, False), now == (True, False)
+    if was_default != is_default:
+        with _lock:
+            _switched_threads += -1 if is_default else 1
+            plain_recording = _switched_threads == 0
     return previous
 
 
@@ -36,14 +54,12 @@ class _Switch:
 
     flags: dict[str, bool] = {}
 
-    def __init__(self) -> None:
-        self._saved: list[tuple[bool, bool]] = []
-
     def __enter__(self) -> None:
-        self._saved.append(set_flags(**self.flags))
+        saved = _this_thread.__dict__.setdefault("saved", [])  # this thread's stack of switches to restore
+        saved.append(set_flags(**self.flags))
 
     def __exit__(self, *exc: object) -> None:
-        recording, anomaly = self._saved.pop()
+        recording, anomaly = _this_thread.saved.pop()
         set_flags(recording=recording, anomaly=anomaly)
 
     def __call__(self, func: _F) -> _F:

@@ -234,7 +234,7 @@ def link(out: N, op: Op, a: Node, b: Node | None) -> N:
     the math of out's class; or make `out` a constant in no_grad mode or when no input takes a gradient.
     In anomaly mode a NaN or inf value raises AnomalyError naming the op."""
     inputs = (a,) if b is None else (a, b)
-    if modes.recording and any(x._op is not CONST for x in inputs):
+    if modes.records() and any(x._op is not CONST for x in inputs):
         out._op, out._a, out._b = op, a, b
         args = [x.data for x in inputs] + [out.data]
         rules = op.rules(math_of(inputs))[1]
@@ -247,7 +247,7 @@ def link(out: N, op: Op, a: Node, b: Node | None) -> N:
             x._pending += 1  # one more user (the backward pass counts them down)
     else:
         out._op, out._a, out._b, out._da, out._db = CONST, None, None, None, None
-    if modes.anomaly:
+    if modes.checks_anomalies():
         check_finite(op, inputs, out.data)
     return out
 

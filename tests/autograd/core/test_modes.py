@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from autograd import AnomalyError, Value, detect_anomaly, enable_grad, no_grad
@@ -164,3 +166,57 @@ def test_no_grad_and_detect_anomaly_combine_and_unwind():
             Value(1e308) * 10
     assert recording()
     assert (Value(1e308) * 10).data == float("inf")
+
+
+# --- per thread, as PyTorch's grad mode ---------------------------------------------------------------
+
+
+def _grads_of_a_small_model() -> list[float]:
+    w = [Value(0.3), Value(-0.7), Value(1.1)]
+    x = [0.5, -1.5, 2.0]
+    loss = (sum((wi * xi for wi, xi in zip(w, x)), Value(0.1)).tanh() - 0.5) ** 2
+    loss.backward()
+    return [p.grad for p in w]
+
+
+@pytest.mark.parametrize("switch", [no_grad, detect_anomaly])
+def test_another_threads_switch_does_not_change_this_threads_gradients(switch):
+    """While one thread sits in no_grad (or detect_anomaly), another thread's training gets exactly the
+    gradients it gets alone (before: with no_grad process-wide, most of them came out wrong)."""
+    expected = _grads_of_a_small_model()
+    inside, done = threading.Event(), threading.Event()
+
+    def other_thread():
+        with switch():
+            inside.set()
+            while not done.is_set():
+                (Value(1.0) * 2.0).data  # noqa: B018  (ops in the switched thread, all the while)
+
+    worker = threading.Thread(target=other_thread)
+    worker.start()
+    try:
+        assert inside.wait(5)
+        results = [_grads_of_a_small_model() for _ in range(300)]
+    finally:
+        done.set()
+        worker.join()
+    assert all(r == expected for r in results)
+    assert (Value(1.0) * 2.0).requires_grad  # and this thread records as before
+
+
+def test_no_grad_in_one_thread_is_seen_only_there():
+    seen = {}
+
+    def in_no_grad():
+        with no_grad():
+            seen["other"] = (Value(1.0) * 2.0).requires_grad
+
+    with no_grad():
+        worker = threading.Thread(target=lambda: seen.setdefault("fresh", (Value(1.0) * 2.0).requires_grad))
+        worker.start()
+        worker.join()
+    worker = threading.Thread(target=in_no_grad)
+    worker.start()
+    worker.join()
+    assert seen == {"fresh": True, "other": False}
+    assert (Value(1.0) * 2.0).requires_grad
