@@ -72,6 +72,13 @@ def whole(y: Any) -> Any:
         return np.isfinite(y) & (np.floor(y) == y)
 
 
+def _finite_for(name: str, x: Any) -> None:
+    bad = np.isinf(x)
+    if bad.any():
+        i = first(bad)
+        raise ValueError(f"{name} is defined for finite inputs, got {entry(x, i, np.shape(x))!r} at index {i}")
+
+
 class ArrayMath:
     """numpy implementations of the functions the op table's rules call (see FloatMath)."""
 
@@ -192,8 +199,17 @@ class ArrayMath:
         return np.where(zero, 0.0, out)
 
     tanh = staticmethod(np.tanh)
-    sin = staticmethod(np.sin)
-    cos = staticmethod(np.cos)
+
+    @staticmethod
+    def sin(x: Any) -> Any:
+        """np.sin, refusing an infinite entry as FloatMath.sin does (numpy would give nan and a warning)."""
+        _finite_for("sin", x)
+        return np.sin(x)
+
+    @staticmethod
+    def cos(x: Any) -> Any:
+        _finite_for("cos", x)
+        return np.cos(x)
     abs = staticmethod(np.abs)
 
     @staticmethod

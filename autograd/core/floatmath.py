@@ -14,7 +14,8 @@ import math
 
 EXP_MAX = 709.782712893384  # math.log(sys.float_info.max)
 MIN_NORMAL = 2.2250738585072014e-308  # sys.float_info.min: below it a float has fewer than 53 bits
-_exp = math.exp
+_exp, _sin, _cos = math.exp, math.sin, math.cos
+_INFINITIES = (math.inf, -math.inf)
 SCALE = 120  # ratio2 scales by 2**SCALE so that an underflowed quotient keeps its bits
 
 
@@ -129,8 +130,18 @@ class FloatMath:
         return z * math.log(x)
 
     tanh = staticmethod(math.tanh)
-    sin = staticmethod(math.sin)
-    cos = staticmethod(math.cos)
+
+    @staticmethod
+    def sin(x: float) -> float:
+        if x in _INFINITIES:
+            raise ValueError(f"sin is defined for finite inputs, got {x!r}")
+        return _sin(x)
+
+    @staticmethod
+    def cos(x: float) -> float:
+        if x in _INFINITIES:
+            raise ValueError(f"cos is defined for finite inputs, got {x!r}")
+        return _cos(x)
 
     @staticmethod
     def sigmoid(x: float) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import math
+import warnings
 import weakref
 
 import numpy as np
@@ -425,3 +426,17 @@ def test_draw_dot_and_tape_summarise_batches():
 def test_scalar_graphs_are_drawn_as_before():
     nodes = lecture()
     assert "data 2.0000" in draw_dot(nodes["L"]).source and "mean" not in tape(nodes["L"])
+
+
+@pytest.mark.parametrize("op", ["sin", "cos"])
+@pytest.mark.parametrize("x", [math.inf, -math.inf])
+def test_sin_and_cos_of_infinity_are_refused_alike_in_both_modes(op, x):
+    """math.sin(inf) raises while np.sin(inf) gives nan and a warning: both modes now say the same thing."""
+    with pytest.raises(ValueError, match=rf"{op}\({x}\): {op} is defined for finite inputs, got {x}"):
+        getattr(Value(x), op)()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=rf"{op} is defined for finite inputs, got {x} at index 1"):
+            getattr(Value(np.array([0.5, x])), op)()
+        assert math.isnan(getattr(Value(np.array([math.nan])), op)().data[0])  # nan stays nan, quietly
+    assert math.isnan(getattr(Value(math.nan), op)().data)
