@@ -122,7 +122,7 @@ class ArrayMath:
     @staticmethod
     def pow(x: Any, y: Any) -> Any:
         shape = np.broadcast_shapes(np.shape(x), np.shape(y))
-        bad = _less(x, 0.0) & ~whole(y)
+        bad = _less(x, 0.0) & ~whole(y) & ~np.isinf(y)  # (a negative base to an infinite power is real)
         if bad.any():
             i = first(bad)
             raise ValueError(f"a negative base to a non-integer power is complex: {entry(x, i, shape)!r} ** "

@@ -53,7 +53,8 @@ class FloatMath:
 
     @staticmethod
     def pow(x: float, y: float) -> float:
-        if x < 0.0 and not float(y).is_integer():
+        """x ** y, with Python's (IEEE's) answers where they are real: (-0.5) ** inf is 0.0, (-1) ** inf is 1.0."""
+        if x < 0.0 and not float(y).is_integer() and y not in _INFINITIES:
             raise ValueError(f"a negative base to a non-integer power is complex: {x!r} ** {y!r}")
         if x == 0.0 and y < 0.0:
             raise ZeroDivisionError(f"0.0 to a negative power ({y!r}) divides by zero")

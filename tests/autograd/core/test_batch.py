@@ -440,3 +440,13 @@ def test_sin_and_cos_of_infinity_are_refused_alike_in_both_modes(op, x):
             getattr(Value(np.array([0.5, x])), op)()
         assert math.isnan(getattr(Value(np.array([math.nan])), op)().data[0])  # nan stays nan, quietly
     assert math.isnan(getattr(Value(math.nan), op)().data)
+
+
+@pytest.mark.parametrize("x", [-0.5, -1.0, -2.0])
+@pytest.mark.parametrize("y", [math.inf, -math.inf])
+def test_a_negative_base_to_an_infinite_power_is_pythons_answer_in_both_modes(x, y):
+    """(-0.5) ** inf is 0.0 and (-1) ** inf is 1.0 in Python and IEEE 754, not "complex"."""
+    scalar = Value(x) ** y
+    batch = Value(np.array([0.5, x])) ** y
+    assert scalar.data == x**y == batch.data[1]
+    scalar.backward()  # the derivatives there are not numbers (nan), but nothing raises
