@@ -22,6 +22,7 @@ import numpy as np
 from autograd import Value
 
 from . import init as inits
+from .checks import whole
 from .module import Module
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "linear")
@@ -50,13 +51,6 @@ MAX_PARAMETERS = 10**7
 BYTES_PER_PARAMETER = 350
 
 
-def _size(n: Any, who: str, what: str) -> int:
-    """A layer size as an int: ints and numpy integers >= 1 (micrograd accepts both)."""
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"{who}: {what} must be a whole number >= 1, got {n!r}")
-    return int(n)
-
-
 def _check_count(who: str, shape: str, count: int) -> None:
     """Refuse, before anything is allocated, a model with more than MAX_PARAMETERS parameters."""
     if count > MAX_PARAMETERS:
@@ -78,7 +72,7 @@ class Neuron(Module):
 
     def __init__(self, nin: int, nonlin: bool = True, *, activation: str | None = None, init: str = "uniform",
                  fan_out: int = 1, seed: int | None = None, rng: random.Random | None = None) -> None:
-        nin = _size(nin, "Neuron", "nin (its number of inputs)")
+        nin = whole("Neuron", "nin (its number of inputs)", nin)
         _check_count("Neuron", f"a neuron with {nin} inputs", nin + 1)
         self.activation = _check_activation("Neuron", activation or ("relu" if nonlin else "linear"))
         self.nonlin = self.activation != "linear"
@@ -109,8 +103,8 @@ class Layer(Module):
 
     def __init__(self, nin: int, nout: int, *, seed: int | None = None, rng: random.Random | None = None,
                  **neuron_options: Any) -> None:
-        nin = _size(nin, "Layer", "nin (its number of inputs)")
-        nout = _size(nout, "Layer", "nout (its number of neurons)")
+        nin = whole("Layer", "nin (its number of inputs)", nin)
+        nout = whole("Layer", "nout (its number of neurons)", nout)
         _check_count("Layer", f"a layer of {nout} neurons with {nin} inputs each", (nin + 1) * nout)
         rng = rng or (random.Random(seed) if seed is not None else None)
         self.neurons = [Neuron(nin, fan_out=nout, rng=rng, **neuron_options) for _ in range(nout)]
@@ -139,7 +133,7 @@ class MLP(Module):
                             + (f" (for one layer of {nouts} outputs write MLP({nin!r}, [{nouts}]))"
                                if isinstance(nouts, numbers.Integral) else ""))
         nouts = list(nouts)
-        sizes = [_size(nin, "MLP", "nin"), *(_size(n, "MLP", f"nouts[{i}]") for i, n in enumerate(nouts))]
+        sizes = [whole("MLP", "nin", nin), *(whole("MLP", f"nouts[{i}]", n) for i, n in enumerate(nouts))]
         if len(sizes) < 2:
             raise ValueError("MLP: nouts needs at least one layer size, got []; e.g. MLP(2, [16, 16, 1])")
         _check_count("MLP", f"a {' -> '.join(map(str, sizes))} network",

@@ -14,9 +14,10 @@ Modules, each importing only those above it:
 """
 
 from .arraymath import summary
-from .backward import add_to_grad, apply_chain_rule, backward, gradients, local_derivatives, start_grad, zero_grad
+from .backward import apply_chain_rule, backward, gradients, local_derivatives, start_grad, zero_grad
 from .batch import Batch
 from .define import OpDefinitionError, define_op
+from .eager import add_to_grad
 from .errors import AnomalyError, GradcheckError, GraphCycleError, describe
 from .modes import detect_anomaly, enable_grad, no_grad, scope
 from .node import UNREACHED, Node, Unreached, constant, real

@@ -22,7 +22,7 @@ import numpy as np
 
 from . import modes
 from .arraymath import finite, summary, where_bad
-from .eager import backward_floats
+from .eager import add_to_grad, backward_floats
 from .errors import AnomalyError, describe
 from .floatmath import FloatMath
 from .node import UNREACHED, Node, constant, real
@@ -135,11 +135,6 @@ def propagate(order: list[Value], root: Value, seed: Any, m: Any = FloatMath) ->
             else:
                 grads[x] = term
     return grads
-
-
-def add_to_grad(old: Any, total: Any) -> Any:
-    """A leaf's grad after a pass: what it had plus this pass's total (no graph node for a zero grad)."""
-    return total if isinstance(old, float) and old == 0.0 and isinstance(total, Node) else old + total
 
 
 def _data(x: Any) -> Any:

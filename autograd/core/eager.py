@@ -46,7 +46,7 @@ def backward_floats(root: Node, start: Any) -> None:
         raise_cycle(root)
     for x, before in leaves:
         x._pending = 0
-        x.grad = before + x.grad
+        x.grad = add_to_grad(before, x.grad)
 
 
 def _sweep(root: Node, start: Any, leaves: list[tuple[Node, Any]]) -> bool:
@@ -155,6 +155,11 @@ def _run_closure(v: Node, push: Any, remember: Any) -> int | None:
         else:
             return None
     return change
+
+
+def add_to_grad(old: Any, total: Any) -> Any:
+    """A leaf's grad after a pass: what it had plus this pass's total (no graph node for a zero grad)."""
+    return total if isinstance(old, float) and old == 0.0 and isinstance(total, Node) else old + total
 
 
 def _put_back(leaves: list[tuple[Node, Any]]) -> None:

@@ -18,11 +18,10 @@ from .node import Node
 Value = Node  # (in the annotations: Values and Batches alike)
 
 
-def count_users(root: Value, reset_grads: bool = False) -> int:
+def count_users(root: Value) -> int:
     """Pass 1: set each computed node's `_pending` to its number of users below `root`.
 
-    Returns how many computed nodes there are; `reset_grads` zeroes their grads on the way (the
-    start of a fresh backward pass).
+    Returns how many computed nodes there are.
     """
     stack: list[Value] = []
     push, pop = stack.append, stack.pop
@@ -34,16 +33,12 @@ def count_users(root: Value, reset_grads: bool = False) -> int:
             a._pending = n + 1
             if not n:
                 found += 1
-                if reset_grads:
-                    a.grad = 0.0
                 after = a
         if b is not None and b._a is not None:
             n = b._pending
             b._pending = n + 1
             if not n:
                 found += 1
-                if reset_grads:
-                    b.grad = 0.0
                 if after is None:
                     after = b
                 else:
