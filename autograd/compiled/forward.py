@@ -1,0 +1,169 @@
+"""The forward half of a program: one line of numpy per group, in order of depth.
+
+An op group evaluates the op table's value rule on whole arrays (the rule's text, with `a` and
+`b` replaced by what the group reads: `A1 = relu(Z1)`); a linear group is a matrix product
+(`Z2 = A1 @ W2.T + b2`); a sum group adds its terms with `np.add.reduceat` (or `np.bincount` for
+one number per member); a reduction (`sum`, `mean` over the samples) reduces axis 0.
+"""
+
+from __future__ import annotations
+
+import ast
+
+import numpy as np
+
+from .graph import Group, Item
+from .layout import Layout, Read, inputs_of
+
+# The arithmetic helpers of the rules, written back as operators: the program runs under one numpy error
+# state for the whole call (see Program), so it needs no helper to keep numpy quiet op by op.
+OPERATORS = {"add": ast.Add, "sub": ast.Sub, "mul": ast.Mult}
+
+
+def substitute(rule: str, names: dict[str, str]) -> str:
+    """The rule's text with its variables (a, b, out) replaced by expressions, parenthesised as needed."""
+    tree = ast.parse(rule, mode="eval")
+
+    class Replace(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            if node.id in names:
+                return ast.parse(names[node.id], mode="eval").body
+            return node
+
+        def visit_Call(self, node: ast.Call) -> ast.AST:
+            self.generic_visit(node)
+            f = node.func
+            if isinstance(f, ast.Name) and f.id in OPERATORS and len(node.args) == 2 and not node.keywords:
+                return ast.BinOp(node.args[0], OPERATORS[f.id](), node.args[1])
+            return node
+
+    return ast.unparse(Replace().visit(tree))
+
+
+class Writer:
+    """Writes the statements of a program's forward (and, in backward.py, backward) function."""
+
+    def __init__(self, layout: Layout, names: dict[int, str], params: str = "P") -> None:
+        self.layout, self.names, self.params = layout, names, params
+        self.lines: list[str] = []
+        self.weights: dict[int, tuple[str, str]] = {}  # linear group -> (where in P, W name)
+        self.biases: dict[int, tuple[str, str]] = {}  # linear group -> (where in P, b name), for one bias each
+        self.views: list[str] = []  # the lines defining W and b (backward repeats them)
+        self.stored: list[str] = []  # arrays other than groups' that backward reads (gathered x columns)
+        self.linear_inputs: dict[int, Read] = {}  # linear group -> how it reads its x columns
+
+    def name(self, group: Group) -> str:
+        return self.names[id(group)]
+
+    def read(self, items: list[Item]) -> Read:
+        return self.layout.read(items, self.names)
+
+    def forward(self, group: Group) -> None:
+        name = self.name(group)
+        if group.kind == "sum" and group.items[0].linear:
+            self.lines.append(f"{name} = {self.linear(group)}")
+        elif group.kind == "sum":
+            self.lines.append(f"{name} = {self.term_sum(group, [i.terms for i in group.items])}")
+        else:
+            self.lines.append(f"{name} = {self.op_value(group)}")
+
+    def op_value(self, group: Group) -> str:
+        op = group.op
+        assert op is not None
+        first = group.items[0]
+        reads = [self.read([i.args[k] for i in group.items]).text for k in range(len(first.args))]
+        if op.reduces:
+            if not first.args[0].batch:  # a reduction of one number is that number
+                return f"np.array({reads[0]})"
+            total = f"np.add.reduce({reads[0]}, axis=0)"
+            return total if op.name == "sum" else f"{total} / n"
+        return substitute(op.value, dict(zip(op.inputs, reads)))
+
+    def linear(self, group: Group) -> str:
+        """`X @ W.T + b`: the x columns the members share, times the weights, plus the other terms."""
+        xs = inputs_of(group)
+        x = self.read(xs)
+        if x.fresh:  # kept under a name, for backward's dW = dZ.T @ x
+            stored = f"In{self.name(group)[1:]}"
+            self.lines.append(f"{stored} = {x.text}")
+            self.stored.append(stored)
+            x = Read(stored, False)
+        self.linear_inputs[id(group)] = x
+        w = self.weight_matrix(group, xs)
+        text = f"{x.text} @ {w}.T"
+        rest = [i.terms for i in group.items]
+        bias = [ts[0][0] for ts in rest if len(ts) == 1 and ts[0][0].kind == "param" and ts[0][1] > 0]
+        columns = [b.column for b in bias]
+        if len(bias) == group.size and columns == list(range(columns[0], columns[0] + len(columns))):
+            where, name = f"{columns[0]}:{columns[-1] + 1}", f"b{self.name(group)[1:]}"
+            self.biases[id(group)] = (where, name)
+            self.define(f"{name} = {self.params}[{where}]")
+            text += f" + {name}"
+        elif any(rest):
+            text += f" + {self.term_sum(group, rest)}"
+        return text
+
+    def define(self, line: str) -> None:
+        self.views.append(line)
+        self.lines.append(line)
+
+    def weight_matrix(self, group: Group, xs: list[Item]) -> str:
+        """Name W<k> for the group's (g, k) weights: a view of P where they are one block, else gathered."""
+        column = {id(x): j for j, x in enumerate(xs)}
+        index = np.full((group.size, len(xs)), -1)
+        for r, item in enumerate(group.items):
+            for w, x in item.pairs:
+                index[r, column[id(x)]] = w.column
+        suffix = self.name(group)[1:]
+        start = int(index[0, 0])
+        if np.array_equal(index.ravel(), np.arange(start, start + index.size)):
+            where = f"{start}:{start + index.size}"
+            self.weights[id(group)] = (where, f"W{suffix}")
+            self.define(f"W{suffix} = {self.params}[{where}].reshape{index.shape}")
+        else:
+            source = self.params
+            if (index < 0).any():  # a member lacks some x: its weight there reads a zero kept after P
+                index[index < 0] = self.layout.parameters
+                source = f"{self.params}0"
+                if not self.layout.padded:
+                    self.layout.padded = True
+                    self.define(f"{source} = np.append({self.params}, 0.0)")
+            name = self.layout.constant("IW", index)
+            self.weights[id(group)] = (name, f"W{suffix}")
+            self.define(f"W{suffix} = {source}[{name}]")
+        return f"W{suffix}"
+
+    def term_sum(self, group: Group, terms: list[list[tuple[Item, float]]]) -> str:
+        """The sum of each member's terms (items with signs), as one expression of the group's shape."""
+        parts: list[str] = []
+        constants = np.array([sum(s * float(t.node.data) for t, s in ts if t.kind == "const") for ts in terms])
+        for batch in (True, False):
+            chosen = [[(t, s) for t, s in ts if t.batch == batch and t.kind != "const"] for ts in terms]
+            flat = [(t, s, m) for m, ts in enumerate(chosen) for t, s in ts]
+            if not flat:
+                continue
+            values = self.read([t for t, _, _ in flat])
+            text = values.text
+            if any(s < 0 for _, s, _ in flat):
+                text = f"{text} * {self.layout.constant('sign', np.array([s for _, s, _ in flat]))}"
+            if all(len(ts) == 1 for ts in chosen) and all(s > 0 for _, s, _ in flat):
+                parts.append(values.text)
+            elif group.size == 1:
+                parts.append(f"np.add.reduce({text}, axis={1 if batch else 0}, keepdims=True)")
+            elif batch and all(chosen):
+                starts = np.cumsum([0] + [len(ts) for ts in chosen[:-1]])
+                parts.append(f"np.add.reduceat({text}, {self.layout.constant('start', starts)}, axis=1)")
+            elif batch:
+                matrix = np.zeros((len(flat), group.size))
+                matrix[np.arange(len(flat)), [m for _, _, m in flat]] = 1.0
+                parts.append(f"{text} @ {self.layout.constant('M', matrix)}")
+            else:
+                members = np.array([m for _, _, m in flat])
+                parts.append(f"np.bincount({self.layout.constant('member', members)}, {text}, "
+                             f"minlength={group.size})")
+        if constants.any():
+            same = len(set(constants.tolist())) == 1
+            parts.append(repr(float(constants[0])) if same else self.layout.constant("c", constants))
+        if not parts or not any(t.kind != "const" for ts in terms for t, _ in ts):
+            return f"np.zeros({group.size}) + {' + '.join(parts) or '0.0'}"  # constants only
+        return " + ".join(parts)

@@ -1,0 +1,156 @@
+"""Program: a traced graph written out as two numpy functions, `forward` and `backward`.
+
+The source is generated, kept (`program.source`, `print(program)`) and registered with
+`linecache` under its file name, so a traceback through it shows the line that failed. It reads
+like the matrix form of backprop in a textbook because it is one: the scalar graph's nodes,
+grouped (see graph.py), each group one line.
+"""
+
+from __future__ import annotations
+
+import linecache
+from collections import deque
+from collections.abc import Sequence
+from itertools import repeat
+from typing import Any
+
+import numpy as np
+
+from ..core import ArrayMath, Value
+from .backward import Backward
+from .forward import Writer
+from .graph import Group, Item, groups, rewrite
+from .layout import Layout, parameter_order
+from .trace import Trace
+
+HELPERS = {name: getattr(ArrayMath, name) for name in dir(ArrayMath) if not name.startswith("_")}
+RESERVED = {"np", "n", "P", "P0", "C", "dP", "t", "forward", "backward", *HELPERS}
+
+
+class Program:
+    """One compiled graph (for one set of input shapes): run it forward, then backward into `.grad`."""
+
+    def __init__(self, trace: Trace, name: str, arguments: Sequence[str], number: int) -> None:
+        self.name, self.trace = name, trace
+        inputs = {id(c) for cols in trace.inputs for c in cols}
+        items = rewrite(trace.nodes, trace.outputs, inputs)
+        found = {id(i.node): i for i in items}
+        work = groups(items)
+        params = parameter_order(work, [i for i in items if i.kind == "param"])
+        self.parameters: list[Value] = [i.node for i in params]
+        layout = Layout(len(params), taken=set(RESERVED))
+        self.arguments = [_identifier(a, layout) for a in arguments]
+        leaves = [Group(a, "input", True, [found.get(id(c)) or Item(c, "input", True) for c in cols])
+                  for a, cols in zip(self.arguments, trace.inputs)]
+        leaves.append(Group("P", "param", False, params))
+        constants = [i for i in items if i.kind == "const"]
+        leaves.append(Group("C", "const", False, constants))
+        for g in leaves:
+            for column, item in enumerate(g.items):
+                item.group, item.column = g, column
+        _arrange(leaves, work)
+        names = {id(g): g.name for g in leaves} | {id(g): layout.name(g) for g in work}
+        writer = Writer(layout, names)
+        for g in work:
+            writer.forward(g)
+        self.outputs = [found[id(v)] for v in trace.outputs]
+        root = self.outputs[0]
+        self.differentiable = not root.batch and root.needs_grad
+        back = Backward(writer, leaves[-2])
+        if self.differentiable:
+            back.seed(root)
+            for g in reversed(work):
+                back.backward(g)
+        saved = [names[id(g)] for g in work] + writer.stored
+        self.layout, self.groups = layout, work
+        weights = [line for line in writer.views if line.startswith(("W", "P0"))]  # (backward's dx = dZ @ W)
+        self.source = _source(name, self.arguments, writer.lines, weights + back.lines, saved, layout,
+                              self.differentiable)
+        self.filename = f"<compiled {name} #{number}>"
+        namespace: dict[str, Any] = {"np": np, **HELPERS, **layout.constants,
+                                     "C": np.array([float(i.node.data) for i in constants])}
+        linecache.cache[self.filename] = (len(self.source), None, self.source.splitlines(True), self.filename)
+        exec(compile(self.source, self.filename, "exec"), namespace)
+        self._forward, self._backward = namespace["forward"], namespace.get("backward")
+        self._locate = {id(g): k for k, g in enumerate(work)}
+
+    def __str__(self) -> str:
+        return self.source
+
+    def __repr__(self) -> str:
+        return f"<Program {self.name}: {len(self.groups)} groups, {len(self.parameters)} parameters>"
+
+    def read_parameters(self) -> np.ndarray:
+        """P: every parameter's current `data`."""
+        return np.array([p.data for p in self.parameters], dtype=float)
+
+    def forward(self, arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, tuple[np.ndarray, ...], list[Any]]:
+        """(P, the groups' arrays, the output values: a float for a scalar, an (n,) array for a batch)."""
+        P = self.read_parameters()
+        with np.errstate(all="ignore"):  # inf and NaN as floats give them; domain errors still raise
+            saved = self._forward(P, *arrays)
+        values = []
+        for item in self.outputs:
+            g = item.group
+            array = saved[self._locate[id(g)]] if id(g) in self._locate else None
+            if array is None:  # an output that is a leaf: an input column or a parameter
+                values.append(item.node.data)
+            elif item.batch:
+                values.append(array[:, item.column].copy())
+            else:
+                values.append(float(array[item.column]))
+        return P, saved, values
+
+    def backward(self, P: np.ndarray, arrays: Sequence[np.ndarray], saved: tuple[np.ndarray, ...]) -> np.ndarray:
+        """d loss / d P (one float per parameter)."""
+        assert self._backward is not None
+        with np.errstate(all="ignore"):
+            return self._backward(P, *arrays, *saved)
+
+    def accumulate(self, grads: np.ndarray) -> None:
+        """Add each parameter's gradient into its `.grad`, as eager backward() does (the same float sums)."""
+        params = self.parameters
+        old = np.array([p.grad for p in params])
+        if old.dtype == float:  # (a grad that is a Value, after create_graph, makes it an object array)
+            new = (old + grads).tolist()
+            deque(map(setattr, params, repeat("grad"), new), maxlen=0)
+        else:
+            for p, g in zip(params, grads.tolist()):
+                p.grad += g
+
+
+def _arrange(leaves: list[Group], work: list[Group]) -> None:
+    """Order each op group's members by what they read, and each sum's terms, so reads are whole arrays
+    or slices where possible (`P * P` rather than `P[I1] * P[I1]`). Linear groups keep their order, which
+    the parameter layout follows."""
+    rank = {id(g): k for k, g in enumerate([*leaves, *work])}
+    for g in work:
+        if g.kind == "op":
+            g.items.sort(key=lambda i: [(rank[id(a.group)], a.column) for a in i.args])
+        for column, item in enumerate(g.items):
+            item.column = column
+            item.terms.sort(key=lambda term: (rank[id(term[0].group)], term[0].column))
+
+
+def _identifier(name: str, layout: Layout) -> str:
+    name = name if name.isidentifier() and name not in layout.taken else f"{name}_"
+    while name in layout.taken or not name.isidentifier():
+        name += "_"
+    layout.taken.add(name)
+    return name
+
+
+def _source(name: str, arguments: list[str], forward: list[str], backward: list[str], saved: list[str],
+            layout: Layout, differentiable: bool) -> str:
+    args = ", ".join(["P", *arguments])
+    constants = ", ".join(f"{k} ({np.asarray(v).size} entries)" for k, v in layout.constants.items())
+    lines = [f"# {name}, compiled by chainrule: P holds the {layout.parameters} parameters, "
+             f"{', '.join(arguments)} the inputs (n samples x columns).",
+             *([f"# constants: {constants}"] if constants else []), "",
+             f"def forward({args}):", f"    n = {arguments[0]}.shape[0]",
+             *(f"    {line}" for line in forward), f"    return ({', '.join(saved)}{',' if len(saved) == 1 else ''})"]
+    if differentiable:
+        lines += ["", "", f"def backward({', '.join([args, *saved])}):", f"    n = {arguments[0]}.shape[0]",
+                  f"    dP = np.zeros({layout.parameters})",
+                  *(f"    {line}" for line in backward), "    return dP"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,183 @@
+"""compile(): gradients equal eager's, parameters read at every call, retracing, checking mode, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from compiled_cases import assert_close, assert_same_gradients, eager, forward, hinge_l2, mlp, parameters
+
+import autograd
+from autograd import CompileError, Value
+from autograd.compiled import CompileCheckError, Output
+
+
+def data(n: int, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, k)), np.where(rng.normal(size=n) > 0, 1.0, -1.0)
+
+
+@pytest.mark.parametrize("width", [8, 16, 32, 128])
+def test_micrograd_demo_gradients_equal_eager_at_every_width(width: int) -> None:
+    layers = mlp([2, width, width, 1], seed=width)
+    assert_same_gradients(hinge_l2(layers), parameters(layers), *data(100, 2))
+
+
+@pytest.mark.parametrize("n", [1, 2, 10, 1000, 10_000])
+def test_micrograd_demo_gradients_equal_eager_at_every_batch_size(n: int) -> None:
+    layers = mlp([2, 16, 16, 1], seed=n)
+    assert_same_gradients(hinge_l2(layers), parameters(layers), *data(n, 2, seed=n))
+
+
+def test_graphs_other_than_mlps() -> None:
+    """Shared weights, gated products of two batch nodes, tanh/sigmoid, per-sample terms, a scalar-only branch."""
+    w, v, u, c = Value(0.7), Value(-0.4), Value(1.3), Value(0.2)
+
+    def fn(X, y):
+        a, b, d = X
+        h = (w * a + v * b).tanh()  # w and v shared by two units
+        g = (w * b - u * d).sigmoid()
+        gated = h * g + (a * b) * c  # a product of two batch nodes, and one weighted by c
+        per_sample = (gated - y) ** 2 + abs(h - g) * 0.5 + (d * u).softplus()
+        return per_sample.mean() + (w * v - u).exp() + (c * c).sqrt()
+
+    X, y = data(50, 3)
+    assert_same_gradients(fn, [w, v, u, c], X, y)
+
+
+def test_the_program_reads_like_the_matrix_form() -> None:
+    layers = mlp([2, 16, 16, 1])
+    program = autograd.compile(hinge_l2(layers)).trace(*data(100, 2))
+    text = str(program)
+    for line in ["W1 = P[0:32].reshape(16, 2)", "Z1 = X @ W1.T + b1", "A1 = relu(Z1)", "Z2 = A1 @ W2.T + b2",
+                 "dZ1 = step(Z1) * dA1", "dW2 += dZ2.T @ A1", "dA1 = dZ2 @ W2", "mul1 = P * P"]:
+        assert line in text, line
+    assert "def forward(P, X, y):" in text and program.source == text
+    assert len(program.parameters) == 337
+
+
+def test_parameters_are_read_at_every_call_and_grads_accumulate() -> None:
+    layers = mlp([2, 4, 1])
+    params = parameters(layers)
+    fn = autograd.compile(hinge_l2(layers))
+    X, y = data(20, 2)
+    first = fn(X, y).data
+    for p in params:
+        p.data += 0.1
+    assert fn(X, y).data == pytest.approx(eager(hinge_l2(layers), X, y).data, rel=1e-13)
+    assert fn(X, y).data != first
+    for p in params:
+        p.grad = 0.0
+    out = fn(X, y)
+    out.backward()
+    once = [p.grad for p in params]
+    out.backward()  # as eager: leaf grads accumulate
+    assert [p.grad for p in params] == pytest.approx([2 * g for g in once], rel=1e-15)
+
+
+def test_new_shapes_retrace_and_old_programs_are_kept() -> None:
+    layers = mlp([2, 4, 1])
+    fn = autograd.compile(hinge_l2(layers))
+    a, b = fn(*data(10, 2)), fn(*data(30, 2))
+    fn(*data(10, 2, seed=5))
+    assert len(fn.programs) == 2 and isinstance(a, Output) and isinstance(b.data, float)
+    assert "2 program(s)" in repr(fn)
+
+
+def test_training_follows_eager_for_100_steps() -> None:
+    X, y = data(40, 2)
+    runs = []
+    for compiled in (False, True):
+        layers = mlp([2, 8, 8, 1], seed=3)
+        params, fn = parameters(layers), hinge_l2(layers)
+        step = autograd.compile(fn) if compiled else (lambda X, y, fn=fn: eager(fn, X, y))
+        for k in range(100):
+            for p in params:
+                p.grad = 0.0
+            step(X, y).backward()
+            for p in params:
+                p.data -= (1.0 - 0.9 * k / 100) * 0.1 * p.grad
+        runs.append([p.data for p in params])
+    for e, c in zip(*runs):
+        assert abs(e - c) <= 1e-10 * max(1.0, abs(e))
+
+
+def test_auxiliary_outputs_and_the_structure_of_the_result() -> None:
+    layers = mlp([2, 4, 2])
+
+    @autograd.compile
+    def fn(X, y):
+        scores = forward(layers, X)
+        return (scores[0] - y).relu().mean(), scores
+
+    X, y = data(7, 2)
+    loss, scores = fn(X, y)
+    assert isinstance(scores, list) and len(scores) == 2 and scores[0].data.shape == (7,)
+    expected = forward(layers, eager(lambda X: X, X))
+    np.testing.assert_allclose(scores[1].data, expected[1].data, rtol=1e-13)
+    with pytest.raises(CompileError, match="only the loss"):
+        scores[0].backward()
+    loss.backward()
+    assert float(loss) == loss.item() == loss.data
+
+
+def test_outputs_without_a_loss_can_only_be_read() -> None:
+    layers = mlp([2, 3, 1])
+    predict = autograd.compile(lambda X: forward(layers, X)[0])
+    X, _ = data(5, 2)
+    out = predict(X)
+    np.testing.assert_allclose(out.data, forward(layers, eager(lambda X: X, X))[0].data, rtol=1e-13)
+    with pytest.raises(CompileError, match="no backward"):
+        out.backward()
+
+
+def test_static_arguments_are_part_of_the_key() -> None:
+    w = Value(2.0)
+    fn = autograd.compile(lambda x, scale: (w * x * scale).sum())
+    x = np.arange(3.0)
+    assert fn(x, 1.0).data == 6.0 and fn(x, 10.0).data == 60.0 and len(fn.programs) == 2
+    with pytest.raises(TypeError, match="hashable"):
+        fn(x, [1.0])
+
+
+def test_checking_mode_finds_control_flow_that_depends_on_the_data() -> None:
+    w = Value(1.0)
+
+    def fn(x):
+        return (w * x).sum() if float(x.data.sum()) > 0 else (w * x * -1.0).sum()
+
+    checked = autograd.compile(fn, check_every=2)
+    checked(np.ones(3)).backward()  # call 1: checked, and traced with the positive branch
+    checked(-np.ones(3))  # call 2: not checked
+    with pytest.raises(CompileCheckError, match="depends on the data"):
+        checked(-np.ones(3))  # call 3: checked
+
+
+def test_errors_name_the_problem() -> None:
+    w = Value(1.0)
+    with pytest.raises(TypeError, match="numpy array of samples"):
+        autograd.compile(lambda x: w * x)(1.0)
+    with pytest.raises(ValueError, match="different numbers of samples"):
+        autograd.compile(lambda x, y: (w * x).sum())(np.ones(3), np.ones(4))
+    with pytest.raises(ValueError, match="check_every"):
+        autograd.compile(lambda x: x, check_every=0)
+    with pytest.raises(CompileError, match="made inside"):
+        autograd.compile(lambda x: (w * x * Value(np.ones(3), requires_grad=False)).sum())(np.ones(3))
+    with pytest.raises(CompileError, match="must return Values"):
+        autograd.compile(lambda x: 3.0)(np.ones(3))
+
+    def custom(x):
+        out = Value(1.0, (w,), "mine")
+        out._backward = lambda: None
+        return (out * x).sum()
+
+    with pytest.raises(CompileError, match="hand-written _backward"):
+        autograd.compile(custom)(np.ones(3))
+
+
+def test_a_failing_op_in_the_program_names_the_line() -> None:
+    w = Value(1.0)
+    fn = autograd.compile(lambda x: (w * x).log().sum())
+    assert_close(fn(np.array([1.0, 2.0])).data, np.log(2.0), 1e-15)
+    with pytest.raises(ValueError, match="log") as error:
+        fn(np.array([1.0, -2.0]))
+    assert "<compiled <lambda> #1>" in "".join(str(t.path) for t in error.traceback)
