@@ -77,6 +77,7 @@ class Node:
     __slots__ = ("data", "grad", "_op", "_a", "_b", "_da", "_db", "_pending", "_scope", "__weakref__", "__dict__")
     __array_ufunc__ = None  # numpy on the left of an operator defers to the node's reflected method
     kinds: ClassVar[dict[str, Any]] = {}  # "scalar" -> Value, "batch" -> Batch (see __init_subclass__)
+    html_display: ClassVar[Any] = None  # node -> HTML for Jupyter, set by autograd.teach (the core draws nothing)
 
     data: Any
     grad: Any
@@ -192,6 +193,10 @@ class Node:
         label = f", label={self.label!r}" if self.label else ""
         op = f", op={self._op.name!r}" if self._op.name else ", constant" if self._op is CONST else ""
         return f"{type(self).__name__}(data={self.data!r}, grad={self.grad!r}{label}{op})"
+
+    def _repr_html_(self) -> str | None:
+        """Jupyter's rich display: what `Node.html_display` draws (None, the plain repr, if nothing set it)."""
+        return None if Node.html_display is None else Node.html_display(self)
 
     def _stored(self, x: Node, d: Any) -> Any:
         """How this node keeps its local derivative `d` for input `x` (a Batch sums a scalar input's)."""

@@ -1,4 +1,4 @@
-"""The chain rule written out: `explain(root, wrt)` (every path as a product) and `tape(root)` (equations).
+"""The chain rule written out: `explain(root, wrt)`, every path from root to wrt as a product.
 
 `explain` computes d root / d wrt on its own (no backward pass needed, no grad touched): the sum,
 over every path from root down to wrt, of the product of the local derivatives along it. Paths
@@ -12,12 +12,12 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..core import Node, topological_sort
-from ..notation import CUSTOM, Names, Text, equation, grad_text, is_batch, num, require_node
-from .paths import Group, Path, PathGraph
+from ..core import Node
+from ..notation import Text, num, require_node
+from .paths import MAX_WHERE, Group, Path, PathGraph
+from .typeset import explanation_html
 
 MAX_FACTORS = 300  # listing more factors than this (paths x length) is unreadable: group instead
-MAX_WHERE = 40  # lines explaining local derivatives
 SHOWN_FACTORS = 4  # a longer product is written as its first and last 4 factors and how many are left out
 
 
@@ -25,9 +25,9 @@ class Explanation:
     """What `explain` found: `total` (= wrt.grad after backward), `count`, `paths` or `groups`, and the text."""
 
     def __init__(self, root: Node, wrt: Node, count: int, paths: list[Path], groups: list[Group],
-                 total: float, text: str) -> None:
+                 total: float, text: str, graph: PathGraph | None = None) -> None:
         self.root, self.wrt, self.count, self.paths, self.groups, self.total = root, wrt, count, paths, groups, total
-        self.text = Text(text)
+        self.text, self.graph = Text(text), graph
 
     def __float__(self) -> float:
         return self.total
@@ -36,6 +36,10 @@ class Explanation:
         return self.text
 
     __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        """In Jupyter: the products typeset (MathML, which browsers draw without a script)."""
+        return explanation_html(self)
 
 
 def explain(root: Node, wrt: Node, limit: int = 20) -> Explanation:
@@ -52,10 +56,11 @@ def explain(root: Node, wrt: Node, limit: int = 20) -> Explanation:
     count = graph.count.get(id(root), 0)
     if not count:
         why = "it is a constant" if wrt.is_constant else f"{name(root)} does not depend on it"
-        return Explanation(root, wrt, 0, [], [], 0.0, f"{head} = 0.0: no gradient flows to {name(wrt)} ({why})")
+        return Explanation(root, wrt, 0, [], [], 0.0, f"{head} = 0.0: no gradient flows to {name(wrt)} ({why})",
+                           graph)
     if wrt is root:
         path = Path((root,), (), (), 1.0, ())
-        return Explanation(root, wrt, 1, [path], [], 1.0, f"{head} = 1.0 (the seed: d x/d x = 1)")
+        return Explanation(root, wrt, 1, [path], [], 1.0, f"{head} = 1.0 (the seed: d x/d x = 1)", graph)
     if count <= limit and (count == 1 or graph.length() * count <= MAX_FACTORS):
         return _listed(graph, head, count)
     return _grouped(graph, head, count, limit)
@@ -83,7 +88,7 @@ def _listed(graph: PathGraph, head: str, count: int) -> Explanation:
         where[line] = None
     if where:
         lines.append("  where " + "\n        ".join(where))
-    return Explanation(graph.root, graph.wrt, count, paths, [], total, "\n".join(lines))
+    return Explanation(graph.root, graph.wrt, count, paths, [], total, "\n".join(lines), graph)
 
 
 def _grouped(graph: PathGraph, head: str, count: int, limit: int) -> Explanation:
@@ -101,7 +106,7 @@ def _grouped(graph: PathGraph, head: str, count: int, limit: int) -> Explanation
         rest = [g for g in groups if all(g is not s for s in shown)]
         lines.append(f"  ... and {len(rest)} more groups, together {num(math.fsum(g.subtotal for g in rest))}")
     lines.append(f"  {head} = sum of the {len(groups)} groups = {num(total)}")
-    return Explanation(graph.root, graph.wrt, count, [], groups, total, "\n".join(lines))
+    return Explanation(graph.root, graph.wrt, count, [], groups, total, "\n".join(lines), graph)
 
 
 def product_text(factors: Sequence[Any], show: Callable[[Any], str] = str) -> str:
@@ -117,33 +122,3 @@ def product_text(factors: Sequence[Any], show: Callable[[Any], str] = str) -> st
 def _plural(n: int, word: str) -> str:
     text = f"{n:,}" if n < 10**12 else f"about 10^{len(str(n)) - 1}"
     return f"{text} {word}{'' if n == 1 else 's'}"
-
-
-def tape(root: Node, limit: int | None = 400) -> Text:
-    """The graph as equations in the order they were computed, like a tape (or JAX's jaxpr).
-
-    A graph of more than `limit` listed nodes shows its first and last `limit // 2` equations (the
-    output is last) and how many are left out between; `limit=None` lists them all.
-    """
-    require_node("tape", "root", root)
-    if limit is not None and limit < 2:
-        raise ValueError(f"tape: limit must be at least 2 (or None for every equation), got {limit}")
-    nodes = topological_sort(root)
-    name = Names(root, nodes)
-    listed = [v for v in nodes if not (v.is_constant and not v.label and v is not root and not is_batch(v))]
-    skipped, half = 0, 0  # (an unnamed scalar constant is written inline, as its number: not listed above)
-    if limit is not None and len(listed) > limit:
-        half = limit // 2
-        skipped = len(listed) - 2 * half
-        listed = listed[:half] + listed[len(listed) - half:]
-    rows = []
-    for v in listed:
-        kind = equation(v, name) if not v.is_leaf else "constant" if v.is_constant else "leaf"
-        note = "   (output)" if v is root else ""
-        note += f"   ({CUSTOM})" if v.has_custom_backward else ""
-        rows.append((f"{name(v)} = {kind}", f"data={num(v.data)}", f"grad={grad_text(v)}{note}"))
-    widths = [max(len(row[k]) for row in rows) for k in range(2)]
-    lines = [f"{a:<{widths[0]}}   {b:<{widths[1]}}   {c}" for a, b, c in rows]
-    if skipped:
-        lines.insert(half, f"... ({skipped:,} more equations; tape(root, limit=None) lists them all) ...")
-    return Text("\n".join(lines))

@@ -18,6 +18,8 @@ import numpy as np
 from ..core import Batch, Node, SummedOverSamples, local_derivatives, topological_sort
 from ..notation import CUSTOM, INPUT_NAMES, Names, formula, num, rule
 
+MAX_WHERE = 40  # lines explaining local derivatives (in explain's text and its typeset form)
+
 
 class Path(NamedTuple):
     """One path root -> ... -> wrt: its nodes, the local derivative along each edge, their product."""
@@ -38,6 +40,7 @@ class Group:
     symbols: tuple[str, ...]
     factors: tuple[Any, ...]
     subtotal: float
+    links: tuple[tuple[Node, Node], ...] = ()  # (top, bottom) of each symbol d top / d bottom
 
 
 class PathGraph:
@@ -124,15 +127,21 @@ class PathGraph:
     def where(self, path: Path) -> Iterator[str]:
         """Each local derivative of a path as the op table writes it ("dL/dd = f = -2.0"), except plain
         numbers such as add's 1.0; for a node made by hand, the number its `_backward` closure applies."""
-        for top, bottom, local, position in zip(path.nodes, path.nodes[1:], path.factors, path.positions):
-            if top.has_custom_backward:
+        for top, bottom, text, local in self.formulas(path):
+            if text is None:
                 yield f"{self.symbol(top, bottom)} = {num(local)}   ({top.op.name}: {CUSTOM})"
                 continue
-            if not INPUT_NAMES.search(rule(top, position)):
-                continue
-            text = formula(top, position, self.name)
             shown = f" = {num(local)}" if text != num(local) else ""
             yield f"{self.symbol(top, bottom)} = {text}{shown}   ({top.op.name})"
+
+    def formulas(self, path: Path) -> Iterator[tuple[Node, Node, str | None, Any]]:
+        """(top, bottom, the op table's formula in node names, local derivative) for `where`'s lines;
+        the formula is None for a node made by hand (its derivative is only a number)."""
+        for top, bottom, local, position in zip(path.nodes, path.nodes[1:], path.factors, path.positions):
+            if top.has_custom_backward:
+                yield top, bottom, None, local
+            elif INPUT_NAMES.search(rule(top, position)):
+                yield top, bottom, formula(top, position, self.name), local
 
     def groups(self) -> tuple[list[Group], Node]:
         """Group the paths where they first split below the root, or where they last join above wrt,
@@ -177,7 +186,8 @@ class PathGraph:
         factors = tuple(d for _, _, d in chain)
         subtotal = _total(adjoint * tangent(top, local, down)) if self.batched else math.prod(factors, start=1.0)
         return Group(via, self.count[id(via)] if count is None else count,
-                     tuple(self.symbol(a, b) for a, b, _ in chain), factors, subtotal)
+                     tuple(self.symbol(a, b) for a, b, _ in chain), factors, subtotal,
+                     tuple((a, b) for a, b, _ in chain))
 
 
 def tangent(node: Node, local: Any, down: Any) -> Any:

@@ -7,12 +7,17 @@ input's running total. The text is made when the step is applied, so it records 
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+import weakref
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from ..core import Node, SummedOverSamples
 from ..notation import CUSTOM, Names, equation, is_atom, num
+from .views import step_html
+
+if TYPE_CHECKING:
+    from .stepper import Stepper
 
 
 class Term(NamedTuple):
@@ -35,9 +40,12 @@ class Step:
     recorded when the step was applied.
     """
 
-    def __init__(self, index: int, total: int, node: Node, terms: list[Term], names: Names, root: Node) -> None:
+    def __init__(self, index: int, total: int, node: Node, terms: list[Term], names: Names, root: Node,
+                 stepper: Stepper | None = None) -> None:
         self.index, self.total, self.node, self.terms = index, total, node, terms
-        self.grad, self._names, self._root, self._text = node.grad, names, root, ""
+        self.grad, self._names, self.root, self._text = node.grad, names, root, ""
+        self._stepper = None if stepper is None else weakref.ref(stepper)  # weak: no reference cycle
+        self._order = None if stepper is None else stepper.order  # (the Stepper's list, not a copy)
 
     @property
     def headline(self) -> str:
@@ -47,10 +55,16 @@ class Step:
 
     def __repr__(self) -> str:
         if not self._text:
-            self._text = describe(self, self._names, self._root)
+            self._text = describe(self, self._names, self.root)
         return self._text
 
     __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        """In Jupyter: the step's text beside the graph as it stood after the step, its node highlighted."""
+        stepper = None if self._stepper is None else self._stepper()
+        applied = [self.node] if self._order is None else self._order[: self.index]
+        return step_html(self, stepper, applied)
 
 
 def describe(step: Step, name: Names, root: Node) -> str:

@@ -16,13 +16,15 @@ from ..core import UNREACHED, Node, add_to_grad, backward_order, local_derivativ
 from ..notation import Names, Text, equation, formula, num, require_node
 from ..viz import draw_dot
 from .step import Step, Term
+from .views import StepperViews
 
 
-class Stepper:
+class Stepper(StepperViews):
     """`root.backward()`, one node at a time: `step()` (or `next(s)`, `for step in s`), `back()`, `goto()`, `run()`.
 
     Creating it starts a fresh pass as `backward()` does: computed nodes' grads are cleared (drawn
-    "—" until reached), the root gets `grad`, leaves keep what they have and accumulate.
+    "—" until reached), the root gets `grad`, leaves keep what they have and accumulate. `draw()` gives
+    the graph as it stands; `save_html(path)` (the player page) and Jupyter's display: `StepperViews`.
     """
 
     def __init__(self, root: Node, grad: Any = 1.0) -> None:
@@ -87,7 +89,7 @@ class Stepper:
                 x.grad = before + contribution
             text = num(local) if custom else formula(node, position, name.data)
             terms.append(Term(x, text, local, node.grad, contribution, before, x.grad, custom))
-        step = Step(self.position + 1, len(self), node, terms, name, self.root)
+        step = Step(self.position + 1, len(self), node, terms, name, self.root, self)
         self.history.append((step, undo))
         return step
 

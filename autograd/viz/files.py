@@ -54,17 +54,19 @@ def render(graph: graphviz.Digraph, format: str = "svg") -> bytes:
 
 
 def write_svg(graph: graphviz.Digraph, path: str | os.PathLike) -> pathlib.Path:
-    """Render `graph` with `dot` to exactly `path` (no extension added), atomically.
+    """Render `graph` with `dot` to exactly `path` (no extension added), atomically."""
+    return write_atomically(render(graph, "svg"), path)
 
-    A temp file in the same folder is renamed over the target, so a reader never sees half a file.
-    """
-    svg = render(graph, "svg")
+
+def write_atomically(data: bytes, path: str | os.PathLike) -> pathlib.Path:
+    """Write `data` to exactly `path` (no extension added): a temp file in the same folder is renamed over
+    the target, so a reader never sees half a file, and a failed write leaves the old file as it was."""
     target = pathlib.Path(path)
     mode = target.stat().st_mode & 0o777 if target.exists() else 0o644  # mkstemp would leave it private (0600)
     handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(svg)
+            file.write(data)
         os.chmod(temp, mode)
         os.replace(temp, target)
     except BaseException:

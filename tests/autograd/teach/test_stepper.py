@@ -131,7 +131,7 @@ def test_constant_inputs_are_mentioned_and_get_nothing():
     x = Value(3.0, label="x")
     y = x * 2.0
     step = Stepper(y).step()
-    assert "x.grad += 2.0 * v3.grad = 2.0 * 1.0 = 2.0" in str(step)
+    assert "x.grad += 2.0 * v1.grad = 2.0 * 1.0 = 2.0" in str(step)  # v1: the first unlabelled node
     assert "(2.0 is a constant: it gets no gradient)" in str(step)
 
 
@@ -213,14 +213,14 @@ def test_a_hand_written_backward_is_applied_with_its_closures_number():
 
     x.grad = 0.0
     s = Stepper(out)
-    assert len(s) == 1 and "next: step 1/1  v2 = mytanh(x)" in repr(s)
+    assert len(s) == 1 and "next: step 1/1  v1 = mytanh(x)" in repr(s)
     step = s.step()
     (term,) = step.terms
     assert term.input is x and term.custom and term.local == 1 - t**2 and term.formula == "0.786448"
     assert x.grad == 1 - t**2 and out.grad == 1.0
     assert str(step).splitlines() == [
-        "step 1/1  v2 = mytanh(x)        dv2/dv2 = 1.0",
-        "          x.grad += 0.786448 * v2.grad = 0.786448 * 1.0 = 0.786448   → x.grad = 0.786448   "
+        "step 1/1  v1 = mytanh(x)        dv1/dv1 = 1.0",
+        "          x.grad += 0.786448 * v1.grad = 0.786448 * 1.0 = 0.786448   → x.grad = 0.786448   "
         "(hand-written _backward)",
     ]
     s.back()
