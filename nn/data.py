@@ -115,3 +115,14 @@ def train_test_split(X: ArrayLike, y: ArrayLike, test_size: float = 0.25, seed: 
 def _shuffle(X: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     order = rng.permutation(len(X))
     return X[order], y[order]
+
+
+def one_hot(labels: ArrayLike, classes: int) -> np.ndarray:
+    """Labels 0..classes-1 as an (n, classes) array of 0.0 and 1.0: the targets softmax cross-entropy
+    reads per class (compiled mode passes them to the loss this way, as `classes` Batches)."""
+    k = _count(classes, "classes")
+    y = np.asarray(labels, dtype=float).reshape(-1)
+    if not np.all((y == np.round(y)) & (y >= 0) & (y < k)):
+        bad = sorted(set(y[~((y == np.round(y)) & (y >= 0) & (y < k))].tolist()))[:5]
+        raise ValueError(f"one_hot: labels must be whole numbers 0..{k - 1}, got {bad}")
+    return (y[:, None] == np.arange(k)).astype(float)

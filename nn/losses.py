@@ -5,6 +5,10 @@ lists of Values (one logit per class); `targets` a sequence or numpy array of la
 mode `predictions` is one Batch (one entry per sample) or, for cross-entropy, a list of k Batches
 (one per class), and the loss is computed with batch ops (the same formulas, vectorized). Labels
 are checked first: a wrong label set is a clear ValueError, not a silently wrong gradient.
+
+Inside `autograd.compile` the targets are a Batch too (or, for cross-entropy, k one-hot Batches:
+`nn.data.one_hot`), so every loss is a graph of ops on its arguments, with nothing computed from
+the data outside it: log-softmax uses `logaddexp` rather than subtracting a data-dependent max.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from autograd import Batch, Value
 Loss = Callable[[Any, np.ndarray], Value]  # (predictions, targets as an array) -> the loss, a scalar Value
 
 
-def _batch(name: str, predictions: Any, targets: ArrayLike) -> tuple[Any, np.ndarray]:
+def _batch(name: str, predictions: Any, targets: ArrayLike) -> tuple[Any, Any]:
     """(predictions, labels as floats): a Batch stays one (batch mode), anything else becomes a list."""
     if isinstance(predictions, Batch):
         return predictions, _labels(name, len(predictions), targets)
@@ -31,7 +35,11 @@ def _batch(name: str, predictions: Any, targets: ArrayLike) -> tuple[Any, np.nda
     return preds, _labels(name, len(preds), targets)
 
 
-def _labels(name: str, n: int, targets: ArrayLike) -> np.ndarray:
+def _labels(name: str, n: int, targets: Any) -> Any:
+    """The targets as a float array (or, as given, a Batch of them: compiled mode's traced targets), checked."""
+    if isinstance(targets, Batch):
+        _labels(name, n, targets.data)
+        return targets
     y = np.asarray(targets, dtype=float).reshape(-1)
     if n != len(y):
         raise ValueError(f"{name}: {n} predictions but {len(y)} targets")
@@ -62,8 +70,9 @@ def mse(predictions: Any, targets: ArrayLike) -> Value:
 def hinge(predictions: Any, targets: ArrayLike) -> Value:
     """Max-margin loss mean(relu(1 - y * score)) for labels -1/+1 (micrograd's demo)."""
     preds, y = _batch("hinge", predictions, targets)
-    if not np.all(np.isin(y, (-1.0, 1.0))):
-        raise ValueError(f"hinge: labels must be -1 or +1, got {sorted(set(y.tolist()))[:5]} (use y * 2 - 1 for 0/1)")
+    if not np.all(np.isin(_data(y), (-1.0, 1.0))):
+        raise ValueError(f"hinge: labels must be -1 or +1, got {sorted(set(_data(y).tolist()))[:5]} "
+                         "(use y * 2 - 1 for 0/1)")
     if isinstance(preds, Batch):
         return (1 + -y * preds).relu().mean()
     return _mean([(1 + -t * p).relu() for p, t in zip(preds, y.tolist())])
@@ -72,23 +81,20 @@ def hinge(predictions: Any, targets: ArrayLike) -> Value:
 def binary_cross_entropy(logits: Any, targets: ArrayLike) -> Value:
     """BCE from logits, stable for any logit: softplus(z) - y * z, labels 0/1."""
     preds, y = _batch("binary_cross_entropy", logits, targets)
-    if not np.all(np.isin(y, (0.0, 1.0))):
-        raise ValueError(f"binary_cross_entropy: labels must be 0 or 1, got {sorted(set(y.tolist()))[:5]}")
+    if not np.all(np.isin(_data(y), (0.0, 1.0))):
+        raise ValueError(f"binary_cross_entropy: labels must be 0 or 1, got {sorted(set(_data(y).tolist()))[:5]}")
     if isinstance(preds, Batch):
         return (preds.softplus() - y * preds).mean()
     return _mean([z.softplus() - t * z for z, t in zip(preds, y.tolist())])
 
 
 def log_softmax(logits: Sequence[Value]) -> list[Value]:
-    """log(softmax(z)) = z - logsumexp(z), with the max subtracted so e^z never overflows (per sample
-    for Batches: the max over the classes of each sample)."""
-    if any(isinstance(z, Batch) for z in logits):
-        top = functools.reduce(np.maximum, [z.data if isinstance(z, Value) else z for z in logits])
-    else:
-        top = max(float(z.data) for z in logits)
-    shifted = [z - top for z in logits]
-    lse = _sum(s.exp() for s in shifted).log()
-    return [s - lse for s in shifted]
+    """log(softmax(z)) = z - logsumexp(z); logsumexp(z) = logaddexp(...logaddexp(z0, z1)..., zk), which
+    never overflows (each logaddexp is max + log1p(e^-|a-b|)) and, unlike subtracting max(z), computes
+    nothing from the data outside the graph, so it compiles."""
+    logits = [z if isinstance(z, Value) else Value(float(z), requires_grad=False) for z in logits]
+    lse = functools.reduce(lambda a, b: a.logaddexp(b), logits)
+    return [z - lse for z in logits]
 
 
 def softmax(logits: Sequence[Value]) -> list[Value]:
@@ -111,14 +117,38 @@ def cross_entropy(logits: Any, targets: ArrayLike) -> Value:
     return _mean([-log_softmax(z)[int(t)] for z, t in zip(preds, y.tolist())])
 
 
-def _cross_entropy_batch(logits: list[Batch], targets: ArrayLike) -> Value:
+def _cross_entropy_batch(logits: list[Batch], targets: Any) -> Value:
+    """Batch mode: labels (n,), or class probabilities (one-hot or soft, as PyTorch's cross_entropy takes
+    them) as an (n, k) array or k Batches, which is how compiled mode passes them."""
     k, n = len(logits), len(logits[0])
     if k < 2 or any(len(z) != n for z in logits):
         raise ValueError("cross_entropy: give k >= 2 Batches of logits (one per class), all of the same length")
-    y = _labels("cross_entropy", n, targets)
-    _check_classes(y, k)
-    picked: list[Value] = [(y == j).astype(float) * z for j, z in enumerate(log_softmax(logits))]  # one-hot
+    if isinstance(targets, Batch):
+        raise ValueError("cross_entropy: got the labels as one Batch (inside autograd.compile?); a graph cannot "
+                         "turn labels into the one-hot columns it needs, so pass the targets one-hot: "
+                         "nn.data.one_hot(y, k), which arrives as k Batches")
+    if isinstance(targets, (list, tuple)) or np.ndim(targets) == 2:
+        columns = list(targets) if isinstance(targets, (list, tuple)) else list(np.asarray(targets, float).T)
+        _check_probabilities(columns, k, n)
+    else:
+        y = _labels("cross_entropy", n, targets)
+        _check_classes(y, k)
+        columns = [(y == j).astype(float) for j in range(k)]  # one-hot
+    picked: list[Value] = [t * z for t, z in zip(columns, log_softmax(logits))]
     return -sum(picked[1:], picked[0]).mean()
+
+
+def _check_probabilities(columns: list[Any], k: int, n: int) -> None:
+    if len(columns) != k:
+        raise ValueError(f"cross_entropy: {k} logits per sample but targets for {len(columns)} classes")
+    data = np.stack([np.broadcast_to(_data(t), (n,)) for t in columns], axis=1)
+    if not (np.all(np.isfinite(data)) and np.all(data >= 0) and np.allclose(data.sum(axis=1), 1.0)):
+        raise ValueError("cross_entropy: targets given per class must be probabilities (>= 0, each row summing "
+                         "to 1), such as nn.data.one_hot(y, k)")
+
+
+def _data(y: Any) -> np.ndarray:
+    return y.data if isinstance(y, Value) else np.asarray(y, dtype=float)
 
 
 def _check_classes(y: np.ndarray, k: int) -> None:
@@ -129,6 +159,12 @@ def _check_classes(y: np.ndarray, k: int) -> None:
 def l2(parameters: Sequence[Value], alpha: float = 1e-4) -> Value:
     """The L2 penalty alpha * sum(p^2) (micrograd's demo uses 1e-4)."""
     return alpha * _sum(p * p for p in parameters)
+
+
+def l1(parameters: Sequence[Value], alpha: float = 1e-4) -> Value:
+    """The L1 penalty alpha * sum(|p|) (lasso): its gradient alpha * sign(p) pulls every weight to 0 by the
+    same amount, so small weights reach 0 and stay near it, where L2's 2 * alpha * p fades out."""
+    return alpha * _sum(abs(p) for p in parameters)
 
 
 LOSSES = {"mse": mse, "hinge": hinge, "bce": binary_cross_entropy, "binary_cross_entropy": binary_cross_entropy,

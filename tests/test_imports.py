@@ -1,6 +1,6 @@
 """The import rules of DESIGN.md, checked on the source (every module of autograd/ and nn/, parsed with `ast`).
 
-    (a) autograd's packages import one way only: core -> {functional, check} -> notation -> viz -> teach ->
+    (a) autograd's packages import one way only: core -> {functional, check, compiled} -> notation -> viz -> teach ->
         autograd/__init__ (a module imports from its own package or earlier ones; check may import
         functional, never the reverse); autograd never imports nn.
     (b) inside autograd/core the modules import each other without cycles.
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("autograd", "nn")
 
 # autograd's layers, in import order; a module may import from its own layer or an earlier one
-LAYERS = {"core": 0, "functional": 1, "check": 1, "notation": 2, "viz": 3, "teach": 4, "__init__": 5}
+LAYERS = {"core": 0, "functional": 1, "check": 1, "compiled": 1, "notation": 2, "viz": 3, "teach": 4, "__init__": 5}
 ONE_WAY = {("check", "functional")}  # same layer, but only this direction: check imports functional
 PRIVATE_NODE_ATTRIBUTES = {"_op", "_a", "_b", "_da", "_db", "_prev", "_scope", "_pending", "_label", "_backward",
                            "_stored"}

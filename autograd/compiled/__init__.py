@@ -12,6 +12,6 @@ Modules, each importing only those above it:
 
 from .api import CompileCheckError, Compiled, Output, compile
 from .program import Program
-from .trace import CompileError
+from .trace import CompileError, sampled
 
-__all__ = ["compile", "Compiled", "Output", "Program", "CompileError", "CompileCheckError"]
+__all__ = ["compile", "Compiled", "Output", "Program", "CompileError", "CompileCheckError", "sampled"]

@@ -32,7 +32,7 @@ class Program:
 
     def __init__(self, trace: Trace, name: str, arguments: Sequence[str], number: int) -> None:
         self.name, self.trace = name, trace
-        inputs = {id(c) for cols in trace.inputs for c in cols}
+        inputs = {id(c) for cols in [*trace.inputs, trace.noise] for c in cols}
         items = rewrite(trace.nodes, trace.outputs, inputs)
         found = {id(i.node): i for i in items}
         work = groups(items)
@@ -40,8 +40,18 @@ class Program:
         self.parameters: list[Value] = [i.node for i in params]
         layout = Layout(len(params), taken=set(RESERVED))
         self.arguments = [_identifier(a, layout) for a in arguments]
+        self.samplers: list[tuple[Any, int]] = []  # (sample, how many columns of R it draws), in R's order
+        for sample in trace.samplers:
+            if self.samplers and self.samplers[-1][0] == sample:
+                self.samplers[-1] = (sample, self.samplers[-1][1] + 1)
+            else:
+                self.samplers.append((sample, 1))
+        sources = list(zip(self.arguments, trace.inputs))
+        if trace.noise:
+            self.arguments.append(_identifier("R", layout))  # random draws (autograd.sampled), new every call
+            sources.append((self.arguments[-1], trace.noise))
         leaves = [Group(a, "input", True, [found.get(id(c)) or Item(c, "input", True) for c in cols])
-                  for a, cols in zip(self.arguments, trace.inputs)]
+                  for a, cols in sources]
         leaves.append(Group("P", "param", False, params))
         constants = [i for i in items if i.kind == "const"]
         leaves.append(Group("C", "const", False, constants))
@@ -84,8 +94,15 @@ class Program:
         """P: every parameter's current `data`."""
         return np.array([p.data for p in self.parameters], dtype=float)
 
+    def draw(self, n: int) -> list[np.ndarray]:
+        """The random input R for one call (none if the function draws nothing): one call per sampler."""
+        if not self.samplers:
+            return []
+        return [np.hstack([np.asarray(sample((n, k)), dtype=float).reshape(n, k) for sample, k in self.samplers])]
+
     def forward(self, arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, tuple[np.ndarray, ...], list[Any]]:
-        """(P, the groups' arrays, the output values: a float for a scalar, an (n,) array for a batch)."""
+        """(P, the groups' arrays, the output values: a float for a scalar, an (n,) array for a batch).
+        `arrays` are the arguments' arrays, then (if it draws) R."""
         P = self.read_parameters()
         with np.errstate(all="ignore"):  # inf and NaN as floats give them; domain errors still raise
             saved = self._forward(P, *arrays)

@@ -12,13 +12,29 @@ hand-written `_backward`.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ..core import Batch, Value, describe, enable_grad, topological_sort
+from ..core import Batch, Value, describe, enable_grad
+
+
+def sampled(sample: Callable[[tuple[int, ...]], np.ndarray], n: int) -> Value:
+    """A constant Batch of n random entries, `sample((n,))`, that compiled mode draws afresh at every call.
+
+    `sample(shape)` must return an array of that shape whose entries are independent draws (such as a
+    dropout mask). Eagerly this is just a constant Batch; a traced program calls `sample((n, k))` once per
+    call for the k Batches drawn by the same `sample`, so each call gets new noise, as eager mode would.
+    """
+    batch = Value(np.asarray(sample((n,)), dtype=float), requires_grad=False)
+    SAMPLERS[batch] = sample  # (read by `record`: a leaf to draw again, not data to freeze)
+    return batch
+
+
+SAMPLERS: weakref.WeakKeyDictionary[Value, Callable[[tuple[int, ...]], np.ndarray]] = weakref.WeakKeyDictionary()
 
 
 class CompileError(TypeError):
@@ -33,6 +49,8 @@ class Trace:
     outputs: list[Value]  # the returned Values, flattened (the loss first when there is one)
     structure: Any  # how to rebuild fn's return value from `outputs` (see flatten / rebuild)
     inputs: list[list[Value]]  # per array argument, its column Batches (one for a 1-D array)
+    noise: list[Value]  # Batches made by `sampled`, drawn again at every call (grouped by their sampler)
+    samplers: list[Callable[[tuple[int, ...]], np.ndarray]]  # the sampler of each of them
     parameters: list[Value]  # scalar Values that require grad, in first-use order
     samples: int  # n, the number of samples of every array argument
 
@@ -62,7 +80,11 @@ def record(fn: Callable[..., Any], arrays: Sequence[np.ndarray], static: Sequenc
         raise CompileError(f"compile: {name_of(fn)} returned {result!r}; it must return a Value (the loss), or a "
                            "tuple whose first item is the loss and whose other items are Values or lists of Values")
     nodes = _graph(outputs)
-    known = {id(x) for cols in inputs for x in cols}
+    drawn = [(v, SAMPLERS[v]) for v in nodes if v.is_leaf and v in SAMPLERS]
+    first = [next(k for k, (_, f) in enumerate(drawn) if f == g) for _, g in drawn]
+    ordered = [pair for _, _, pair in sorted(zip(first, range(len(drawn)), drawn), key=lambda t: t[:2])]
+    noise, samplers = [v for v, _ in ordered], [f for _, f in ordered]  # grouped by sampler, stable
+    known = {id(x) for cols in inputs for x in cols} | {id(v) for v in noise}
     parameters = []
     for v in nodes:
         if v.has_custom_backward:
@@ -75,18 +97,23 @@ def record(fn: Callable[..., Any], arrays: Sequence[np.ndarray], static: Sequenc
                                f"argument, or compute it with Value ops from the arguments")
         if v.is_leaf and not v.is_constant and not isinstance(v, Batch):
             parameters.append(v)
-    return Trace(nodes, outputs, structure, inputs, parameters, n)
+    return Trace(nodes, outputs, structure, inputs, noise, samplers, parameters, n)
 
 
 def _graph(outputs: list[Value]) -> list[Value]:
-    """Every node the outputs depend on, each after its inputs, each once."""
-    seen: set[int] = set()
+    """Every node the outputs depend on, each after its inputs, each once (one depth-first pass for all
+    the outputs: they share most of their graph). A traced graph comes from ops, so it has no cycle."""
+    done: set[int] = set()
     nodes: list[Any] = []
-    for out in outputs:
-        for v in topological_sort(out):
-            if id(v) not in seen:
-                seen.add(id(v))
-                nodes.append(v)
+    stack: list[tuple[Any, bool]] = [(out, False) for out in reversed(outputs)]
+    while stack:
+        v, expanded = stack.pop()
+        if expanded:
+            nodes.append(v)
+        elif id(v) not in done:
+            done.add(id(v))
+            stack.append((v, True))
+            stack.extend((x, False) for x in reversed(v.inputs) if id(x) not in done)
     return nodes
 
 

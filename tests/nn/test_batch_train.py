@@ -200,9 +200,10 @@ def test_batch_and_scalar_fit_take_the_same_steps():
 def test_predict_and_evaluate_in_both_modes_agree():
     X, y = make_spiral(40, classes=3, seed=0)
     model = MLP(2, [8, 3], seed=0)
-    scores = predict(model, X)
+    scores = predict(model, X, compile=False)
     assert scores.shape == (40, 3) and scores.dtype == np.float64
     assert np.array_equal(scores, predict(model, X, batch_mode=False))
+    np.testing.assert_allclose(predict(model, X), scores, rtol=1e-13, atol=1e-15)  # compiled: matmul's sums
     batch, scalar = evaluate(model, X, y, loss="cross_entropy"), evaluate(model, X, y, "cross_entropy",
                                                                           batch_mode=False)
     assert batch["accuracy"] == scalar["accuracy"] and batch["loss"] == pytest.approx(scalar["loss"], rel=1e-13)

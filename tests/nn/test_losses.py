@@ -10,7 +10,7 @@ import pytest
 
 import nn
 from autograd import Value, gradcheck
-from nn import MLP, binary_cross_entropy, cross_entropy, hinge, l2, log_softmax, losses, mse, softmax
+from nn import MLP, binary_cross_entropy, cross_entropy, hinge, l1, l2, log_softmax, losses, mse, softmax
 
 
 def values(xs):
@@ -38,7 +38,7 @@ def np_softmax(z) -> np.ndarray:
 
 
 def test_exported_from_nn():
-    for name in ("mse", "hinge", "binary_cross_entropy", "cross_entropy", "log_softmax", "softmax", "l2"):
+    for name in ("mse", "hinge", "binary_cross_entropy", "cross_entropy", "log_softmax", "softmax", "l1", "l2"):
         assert getattr(nn, name) is getattr(losses, name)
 
 
@@ -149,6 +149,18 @@ def test_l2():
     assert l2(values([3.0])).data == pytest.approx(9e-4, rel=1e-15)  # micrograd's 1e-4 is the default
 
 
+def test_l1():
+    params = values([1.0, -2.0, 0.5, 0.0])
+    penalty = l1(params, 0.1)
+    assert penalty.data == pytest.approx(0.1 * (1 + 2 + 0.5), rel=1e-15)
+    penalty.backward()
+    assert [p.grad for p in params] == pytest.approx([0.1, -0.1, 0.1, 0.0], rel=1e-15)  # alpha * sign(p)
+    assert l1(values([-3.0])).data == pytest.approx(3e-4, rel=1e-15)  # the same default as l2
+    model = MLP(2, [3, 1], seed=0)
+    assert l1(model.parameters(), 1e-3).data == pytest.approx(1e-3 * sum(abs(p.data) for p in model.parameters()),
+                                                              rel=1e-12)
+
+
 def test_l2_of_model_parameters():
     model = MLP(2, [3, 1], seed=0)
     expected = 1e-4 * sum(p.data ** 2 for p in model.parameters())
@@ -169,6 +181,7 @@ GRADCHECK_CASES = [
     pytest.param(lambda a, b, c: softmax([a, b, c])[0] - softmax([a, b, c])[2] * 3.0, (0.3, 0.7, -1.1),
                  id="softmax"),
     pytest.param(lambda a, b, c: l2([a, b, c], 0.3), (0.3, 0.7, -1.1), id="l2"),
+    pytest.param(lambda a, b, c: l1([a, b, c], 0.3), (0.3, 0.7, -1.1), id="l1"),
 ]
 
 

@@ -135,3 +135,18 @@ def test_numpy_integers_and_floats_are_accepted():
     assert lrs == [0.8, 0.8, 0.8, 0.4]
     assert sequence(LinearDecay(optimizer(1.0), total=np.int32(2), end_factor=np.float64(0.0)), 2) == [1.0, 0.5, 0.0]
     assert CosineDecay(optimizer(1.0), total=np.int64(4), min_lr=np.float64(0.5)).total == 4
+
+
+# --- repr ---------------------------------------------------------------------------------------------------
+
+
+def test_repr_shows_the_arguments_the_base_lr_the_step_and_the_lr():
+    opt = optimizer(1.0)
+    schedule = LinearDecay(opt, total=100)
+    assert repr(schedule) == "LinearDecay(total=100, end_factor=0.1, base_lr=1.0, t=0, lr=1.0)"
+    schedule.step()
+    assert repr(schedule) == f"LinearDecay(total=100, end_factor=0.1, base_lr=1.0, t=1, lr={1.0 - 0.9 / 100!r})"
+    assert repr(StepDecay(optimizer(0.8), step_size=3, gamma=0.5)) == (
+        "StepDecay(step_size=3, gamma=0.5, base_lr=0.8, t=0, lr=0.8)")
+    assert repr(CosineDecay(optimizer(2.0), total=np.int64(10), min_lr=0.5)) == (
+        "CosineDecay(total=10, min_lr=0.5, base_lr=2.0, t=0, lr=2.0)")

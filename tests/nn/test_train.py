@@ -15,6 +15,7 @@ from nn import (
     MLP,
     SGD,
     Adam,
+    AdamW,
     History,
     LinearDecay,
     Module,
@@ -24,6 +25,7 @@ from nn import (
     evaluate,
     fit,
     hinge,
+    l1,
     l2,
     predict,
 )
@@ -66,7 +68,8 @@ def test_loss_decreases(moons_pm):
     assert len(losses) == history.epochs == 15
     assert losses[-1] < 0.6 * losses[0]
     assert min(losses[-3:]) < min(losses[:3])
-    assert evaluate(model, X, y, loss="hinge")["loss"] < history["initial_loss"][0]
+    assert history.initial_loss == pytest.approx(losses[0], rel=1e-14)  # full batch: epoch 1's is the loss before
+    assert evaluate(model, X, y, loss="hinge")["loss"] < history.initial_loss
 
 
 def test_history_records(moons_pm):
@@ -82,7 +85,8 @@ def test_history_records(moons_pm):
     assert all(0.0 <= a <= 1.0 for a in history["accuracy"] + history["val_accuracy"])
     assert set(history.grad_norms) == {"layers.0", "layers.1", "layers.2"}
     assert all(len(v) == 3 and all(g >= 0.0 and math.isfinite(g) for g in v) for v in history.grad_norms.values())
-    assert history.best_epoch in (0, 1, 2)
+    assert history.best_epoch in (1, 2, 3)  # epochs count from 1
+    assert history.best_epoch == 1 + history["val_loss"].index(min(history["val_loss"]))
     assert history.stopped_early is False
 
 
@@ -154,7 +158,7 @@ def test_same_seed_same_training(moons_pm):
 
     (a, ha), (b, hb), (c, _) = run(3), run(3), run(4)
     assert same_state(a, b)
-    assert ha.records == hb.records and ha.grad_norms == hb.grad_norms
+    assert dict(ha) == dict(hb) and ha.grad_norms == hb.grad_norms
     assert a != c  # another seed shuffles (and splits) differently
 
 
@@ -181,7 +185,7 @@ def test_default_optimizer_and_callable_loss(moons_pm):
 
 @pytest.mark.parametrize("make_opt", [
     lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=True), lambda ps: RMSprop(ps, lr=0.01),
-    lambda ps: Adam(ps, lr=0.01, weight_decay=0.1),
+    lambda ps: Adam(ps, lr=0.01, weight_decay=0.1), lambda ps: AdamW(ps, lr=0.01),
 ])
 def test_any_optimizer(moons_pm, make_opt):
     X, y = moons_pm
@@ -210,6 +214,43 @@ def test_l2_matches_a_hand_step(moons_pm):
     loss.backward()
     expected = [p.data - 0.1 * p.grad for p in twin.parameters()]
     assert [p.data for p in model.parameters()] == pytest.approx(expected, rel=1e-12, abs=1e-15)
+
+
+def test_l1_matches_a_hand_step(moons_pm):
+    """One full-batch SGD step with l1 is x - lr * (dloss/dx + alpha * sign(x))."""
+    X, y = moons_pm
+    model, twin = MLP(2, [3, 1], seed=0), MLP(2, [3, 1], seed=0)
+    quiet_fit(model, X, y, loss="hinge", optimizer=SGD(model.parameters(), lr=0.1), epochs=1, l1=0.01)
+    hinge([twin(list(x)) for x in X], y).backward()
+    expected = [p.data - 0.1 * (p.grad + 0.01 * math.copysign(1.0, p.data) * (p.data != 0.0))
+                for p in twin.parameters()]
+    assert [p.data for p in model.parameters()] == pytest.approx(expected, rel=1e-12, abs=1e-15)
+    assert any(p.data == 0.0 for p in twin.parameters())  # the biases start at 0, where sign(0) = 0
+
+
+def test_l1_and_l2_add_up(moons_pm):
+    X, y = moons_pm
+    model, twin = MLP(2, [3, 1], seed=0), MLP(2, [3, 1], seed=0)
+    quiet_fit(model, X, y, loss="hinge", optimizer=SGD(model.parameters(), lr=0.1), epochs=2, l1=0.02, l2=0.03)
+    opt = SGD(twin.parameters(), lr=0.1)
+    for _ in range(2):
+        opt.zero_grad()
+        (hinge([twin(list(x)) for x in X], y) + l1(twin.parameters(), 0.02) + l2(twin.parameters(), 0.03)).backward()
+        opt.step()
+    assert [p.data for p in model.parameters()] == pytest.approx([p.data for p in twin.parameters()], rel=1e-12,
+                                                                  abs=1e-15)
+
+
+def test_l1_drives_small_weights_to_zero(moons_pm):
+    """L1's pull does not fade as a weight shrinks (L2's does): more weights end near 0."""
+    X, y = moons_pm
+
+    def small(**penalty):
+        model = MLP(2, [16, 1], seed=0)
+        quiet_fit(model, X, y, loss="hinge", optimizer=SGD(model.parameters(), lr=0.05), epochs=60, **penalty)
+        return sum(abs(p.data) < 0.01 for p in model.parameters())
+
+    assert small(l1=0.05) > small() + 5
 
 
 def test_schedule_is_stepped_once_per_epoch(moons_pm):
@@ -269,17 +310,17 @@ def test_early_stopping_stops_after_patience_and_restores_the_best_weights():
     patience = 3
     model, history = _run(30, early_stopping=patience)
     val = history["val_loss"]
-    best = history.best_epoch
+    best = history.best_epoch  # 1-based: epoch `best` is val[best - 1]
     assert history.stopped_early is True
-    assert best >= 1, "the case should improve at least once, so restoring is not just the first epoch"
-    assert len(val) == best + patience + 1 < 30  # stopped after `patience` epochs without improvement
-    assert val[best] == min(val)
-    assert all(v >= val[best] for v in val[best + 1:])
-    # the restored weights are the best epoch's: replay the same run for best + 1 epochs
-    replay, _ = _run(best + 1)
+    assert best >= 2, "the case should improve at least once, so restoring is not just the first epoch"
+    assert len(val) == history.epochs == best + patience < 30  # stopped after `patience` epochs without improvement
+    assert val[best - 1] == min(val)
+    assert all(v >= val[best - 1] for v in val[best:])
+    # the restored weights are the best epoch's: replay the same run for `best` epochs
+    replay, _ = _run(best)
     assert same_state(model.state_dict(), replay.state_dict())
     Xt, yt, Xv, yv = _early_stopping_data()
-    assert evaluate(model, Xv, yv, loss="hinge")["loss"] == val[best]
+    assert evaluate(model, Xv, yv, loss="hinge")["loss"] == val[best - 1]
     # without restoring, the model keeps the last epoch's weights
     last, history_last = _run(30, early_stopping=patience, restore_best=False)
     final, _ = _run(len(val))
@@ -295,8 +336,8 @@ def test_early_stopping_on_training_loss_without_validation():
                         early_stopping=2)
     losses = history["loss"]
     if history.stopped_early:
-        assert len(losses) == history.best_epoch + 3
-        assert losses[history.best_epoch] == min(losses)
+        assert len(losses) == history.best_epoch + 2
+        assert losses[history.best_epoch - 1] == min(losses)
     else:
         assert len(losses) == 30
 
@@ -308,7 +349,7 @@ def test_no_early_stop_when_still_improving(moons_pm):
                         early_stopping=2)
     assert history.stopped_early is False
     assert history.epochs == 4
-    assert history.best_epoch == 3
+    assert history.best_epoch == 4  # the last epoch, counted from 1
 
 
 # --- evaluation under no_grad; predict and evaluate ---------------------------------------------------------
@@ -335,7 +376,8 @@ def test_predict_returns_plain_floats_and_builds_no_graph(moons_pm):
     model = MLP(2, [4, 1], seed=0)
     scores = predict(model, X)
     assert isinstance(scores, np.ndarray) and scores.dtype == np.float64 and scores.shape == (len(X),)
-    assert scores.tolist() == [model(list(x)).data for x in X]
+    assert predict(model, X, compile=False).tolist() == [model(list(x)).data for x in X]
+    np.testing.assert_allclose(scores, [model(list(x)).data for x in X], rtol=1e-13, atol=1e-15)  # (compiled)
     assert all(p.grad == 0.0 for p in model.parameters())
     multi = predict(MLP(2, [4, 3], seed=0), X)
     assert multi.shape == (len(X), 3) and multi.dtype == np.float64
@@ -373,6 +415,68 @@ def test_cross_entropy_fit_on_a_few_samples():
     history = quiet_fit(model, X, y, loss="cross_entropy", optimizer=Adam(model.parameters(), lr=0.05), epochs=5)
     assert history["loss"][-1] < history["loss"][0]
     assert predict(model, X).shape == (30, 3)
+
+
+# --- train and eval modes: Dropout on while training, off while evaluating ---------------------------------------
+
+
+class ModeSpy(Module):
+    """Wraps a model and notes, for every forward call, whether it ran in training mode."""
+
+    def __init__(self, inner: Module):
+        self.inner = inner
+        self.modes: list[bool] = []
+
+    def forward(self, x):
+        self.modes.append(self.training)
+        return self.inner(x)
+
+    def config(self):
+        return self.inner.config()
+
+
+@pytest.mark.parametrize("batch_mode", [True, False])
+def test_predict_and_evaluate_run_in_eval_mode_and_put_the_modes_back(moons_pm, batch_mode):
+    X, y = moons_pm
+    spy = ModeSpy(MLP(2, [4, 1], seed=0))
+    spy.inner.layers[1].eval()  # mixed modes come back as they were
+    before = [m.training for _, m in spy.named_modules()]
+    predict(spy, X, batch_mode=batch_mode)
+    evaluate(spy, X, y, loss="hinge", batch_mode=batch_mode)
+    assert spy.modes and not any(spy.modes)
+    assert [m.training for _, m in spy.named_modules()] == before
+
+
+@pytest.mark.parametrize("start_in_eval", [False, True])
+def test_fit_trains_in_training_mode_validates_in_eval_mode_and_puts_the_mode_back(moons_pm, start_in_eval):
+    X, y = moons_pm
+    spy = ModeSpy(MLP(2, [4, 1], seed=0))
+    if start_in_eval:
+        spy.eval()
+    quiet_fit(spy, X[:18], y[:18], loss="hinge", optimizer=SGD(spy.parameters(), lr=0.1), epochs=3,
+              validation=(X[18:], y[18:]))
+    # the checks before training (train and validation data), then per epoch: one training pass, one validation
+    assert spy.modes == [False, False] + [True, False] * 3
+    assert spy.training is not start_in_eval and spy.inner.layers[0].training is not start_in_eval
+
+
+def test_predict_of_a_dropout_model_is_deterministic_and_equals_the_model_without_dropout(moons_pm):
+    X, y = moons_pm
+    dropped, plain = MLP(2, [16, 1], dropout=0.5, seed=0), MLP(2, [16, 1], seed=0)
+    assert np.array_equal(predict(dropped, X), predict(plain, X))
+    assert np.array_equal(predict(dropped, X, batch_mode=False), predict(plain, X, batch_mode=False))
+    assert evaluate(dropped, X, y, loss="hinge") == evaluate(plain, X, y, loss="hinge")
+    assert dropped.training  # put back
+
+
+@pytest.mark.parametrize("batch_mode", [True, False])
+def test_a_model_with_dropout_trains(moons_pm, batch_mode):
+    X, y = moons_pm
+    model = MLP(2, [16, 16, 1], dropout=0.2, seed=1)
+    history = quiet_fit(model, X, y, loss="hinge", optimizer=Adam(model.parameters(), lr=0.02), epochs=30,
+                        batch_mode=batch_mode)
+    assert evaluate(model, X, y, loss="hinge")["loss"] < history["loss"][0]
+    assert set(history.grad_norms) == {"layers.0", "layers.1", "layers.2"}  # Dropout adds no entry
 
 
 # --- progress output --------------------------------------------------------------------------------------------
@@ -632,6 +736,12 @@ OTHER = MLP(2, [1], seed=1)
     ({"early_stopping": 1.5}, ValueError, "fit: early_stopping (a patience in epochs, or None) must be"),
     ({"l2": float("nan")}, ValueError, "fit: l2 must be a finite number >= 0, got nan"),
     ({"l2": -1e-4}, ValueError, "fit: l2 must be a finite number >= 0"),
+    ({"l1": float("inf")}, ValueError, "fit: l1 must be a finite number >= 0, got inf"),
+    ({"l1": -1e-4}, ValueError, "fit: l1 must be a finite number >= 0, got -0.0001"),
+    ({"l1": "0.1"}, ValueError, "fit: l1 must be a finite number >= 0, got '0.1'"),
+    ({"metrics": [accuracy, accuracy]}, ValueError, "fit: two series of the History would both be named 'accuracy'"),
+    ({"metrics": [lambda s, t: 0.5, lambda s, t: 1.0]}, ValueError, "fit: two series of the History would both be "
+                                                                   "named '<lambda>'"),
     ({"clip_norm": 0}, ValueError, "fit: clip_norm (or None: no clipping) must be a finite number > 0, got 0"),
     ({"clip_norm": float("inf")}, ValueError, "fit: clip_norm"),
     ({"seed": "x"}, ValueError, "fit: seed (or None, or a numpy Generator) must be a whole number >= 0, got 'x'"),

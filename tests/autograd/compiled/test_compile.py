@@ -181,3 +181,24 @@ def test_a_failing_op_in_the_program_names_the_line() -> None:
     with pytest.raises(ValueError, match="log") as error:
         fn(np.array([1.0, -2.0]))
     assert "<compiled <lambda> #1>" in "".join(str(t.path) for t in error.traceback)
+
+
+def test_sampled_batches_are_drawn_again_at_every_call() -> None:
+    """Noise made with autograd.sampled (a dropout mask) is an input of the program, new at each call."""
+    w = Value(1.0)
+    rng = np.random.default_rng(0)
+
+    def mask(shape):
+        return (rng.random(shape) < 0.5) * 2.0
+
+    fn = autograd.compile(lambda x: (w * x * autograd.sampled(mask, len(x))).sum())
+    x = np.ones(1000)
+    values = {fn(x).data for _ in range(5)}
+    assert len(values) == 5 and all(abs(v - 1000) < 200 for v in values)
+    assert "def forward(P, x, R):" in str(fn.program)
+    out = fn(x)
+    w.grad = 0.0
+    out.backward()
+    assert w.grad == out.data  # d/dw sum(w * x * mask) = sum(x * mask) = the loss at w = 1
+    checked = autograd.compile(lambda x: (w * x * autograd.sampled(mask, len(x))).sum(), check_every=1)
+    checked(x).backward()  # in checking mode the program uses the eager run's draws: no false alarm

@@ -1,0 +1,96 @@
+"""Compiled mode for fit, predict and evaluate: a model's minibatch graph traced once per shape.
+
+`autograd.compile` traces the same graph batch mode builds (the model on the input columns as
+Batches, then the loss) and runs it as a numpy program. The default, `compile=None`, compiles
+when that is safe to do silently: the model is made only of nn's own modules (MLP, Layer, Neuron,
+Dropout: their graphs never branch on the data) and the loss is a built-in. A Module or a loss of
+your own might branch on values (`if x.data > 0`), which a trace would freeze, so those run in
+eager batch mode unless you pass `compile=True` (see autograd.compile's `check_every` to verify).
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import numpy as np
+
+import autograd
+from autograd import Value
+
+from . import checks as check
+from . import losses
+from .data import one_hot
+from .losses import Loss
+from .module import Module
+
+
+def wanted(who: str, compile: bool | None, model: Module, loss_fn: Loss | None, batch_mode: bool) -> bool:
+    """Whether to compile: `compile` as given (checked), or for None the safe default described above."""
+    if compile is None:
+        own = all(type(m).__module__.split(".")[0] == "nn" for _, m in model.named_modules())
+        return batch_mode and own and (loss_fn is None or loss_fn in losses.LOSSES.values())
+    compile = check.flag(who, "compile (True, False, or None: decide)", compile)
+    if compile and not batch_mode:
+        raise ValueError(f"{who}: compile=True needs batch_mode=True (a compiled program evaluates the whole "
+                         "batch at once); pass compile=False to build a graph per sample")
+    return compile
+
+
+def targets_for(loss_fn: Loss, targets: np.ndarray, outputs: int) -> np.ndarray:
+    """The targets as the traced loss reads them: one-hot columns for cross-entropy, else as they are."""
+    if loss_fn is losses.cross_entropy and outputs >= 2:
+        return one_hot(targets, outputs)
+    return targets
+
+
+def scores(outputs: Any, n: int) -> np.ndarray:
+    """A compiled model's outputs as floats: (n,) for one output, (n, k) for k of them."""
+    if isinstance(outputs, (list, tuple)):
+        return np.stack([np.broadcast_to(np.asarray(o.data, dtype=float), (n,)) for o in outputs], axis=1)
+    return np.array(np.broadcast_to(np.asarray(outputs.data, dtype=float), (n,)))
+
+
+class Trainer:
+    """The compiled training graph of one `fit`: (loss + penalties, loss, outputs) for a minibatch."""
+
+    def __init__(self, model: Module, loss_fn: Loss, penalty: Any) -> None:
+        self.model, self.loss_fn = model, loss_fn
+        self.outputs = 0  # outputs per sample, learnt at the first call
+
+        def train_graph(X: Any, T: Any) -> tuple[Value, Value, Any]:
+            outputs = model(X)
+            loss = check.loss_value("fit", loss_fn, outputs, T)
+            return penalty(loss), loss, outputs
+
+        self.program = autograd.compile(train_graph)
+
+    def __call__(self, X: np.ndarray, targets: np.ndarray) -> tuple[Any, float, np.ndarray]:
+        """(the total loss, with .backward(); the loss's value; the scores) for one minibatch."""
+        if not self.outputs:
+            with autograd.no_grad():
+                out = self.model(X[:1])
+            self.outputs = len(out) if isinstance(out, (list, tuple)) else 1
+        total, loss, outputs = self.program(X, targets_for(self.loss_fn, targets, self.outputs))
+        return total, float(loss.data), scores(outputs, len(X))
+
+
+_predictors: weakref.WeakKeyDictionary[Module, tuple[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
+
+
+def predict(model: Module, X: np.ndarray) -> np.ndarray:
+    """The model's outputs on X, from a program traced once per model (and traced again if its parameters
+    are no longer the same Values, e.g. after layers were added)."""
+    key = (getattr(model, "training", True), *map(id, model.parameters()))
+    cached = _predictors.get(model)
+    if cached is None or cached[0] != key:
+        owner = weakref.ref(model)  # (the cache must not keep the model alive)
+
+        def forward(X: Any) -> Any:
+            traced = owner()
+            assert traced is not None  # (the model is alive: it is being called)
+            return traced(X)
+
+        cached = (key, autograd.compile(forward))
+        _predictors[model] = cached
+    return scores(cached[1](X), len(X))
