@@ -5,7 +5,8 @@ at most 1/4, so with micrograd's naive uniform(-1, 1) weights the product shrink
 the first layers hardly learn (vanishing). Scaling the weights to the activation keeps the product
 near 1: He init for ReLU (variance 2 / fan_in), Xavier init for tanh. Make the weights too large and
 the product grows instead (exploding). One forward/backward pass on a batch shows it: `fit` for one
-epoch with a tiny learning rate records each layer's gradient norm in `history.grad_norms`.
+epoch with a tiny learning rate records each layer's gradient norm in `history.grad_norms`, and
+`nn.diagnose` reads the same numbers (and the units' z) and says what is wrong and what to try.
 
     uv run demos/gradients.py [--quick] [--out DIR]
 """
@@ -20,6 +21,7 @@ from common import Demo, section
 from autograd import Value
 from nn import MLP, SGD, fit
 from nn.data import make_moons
+from nn.diagnose import diagnose
 
 WIDTH = 8
 SETUPS = {  # name: (activation, init, weight scale on top of the init)
@@ -37,6 +39,18 @@ def layer_norms(X, y, depth: int, activation: str, init: str, scale: float) -> l
         model.load_state_dict({k: v * scale if ".w." in k else v for k, v in model.state_dict().items()})
     history = fit(model, X, y, loss="bce", optimizer=SGD(model.parameters(), lr=1e-12), epochs=1, progress=False)
     return [history.grad_norms[f"layers.{k}"][0] for k in range(depth)]
+
+
+def health(X, y, depth: int) -> None:
+    """diagnose on a deep sigmoid net with small weights (uniform(-0.5, 0.5): every layer multiplies the
+    gradient by about 0.1) and on a healthy one of the same shape (tanh with Xavier init)."""
+    sizes = [WIDTH] * (depth - 1) + [1]
+    small = MLP(2, sizes, activation="sigmoid", seed=0)
+    small.load_state_dict({k: v * 0.5 if ".w." in k else v for k, v in small.state_dict().items()})
+    print("deep sigmoid, small initial weights uniform(-0.5, 0.5): diagnose(model, X, y, loss='bce')")
+    diagnose(small, X, y, loss="bce")
+    print("\nthe same shape with tanh and Xavier init:")
+    diagnose(MLP(2, sizes, activation="tanh", init="xavier", seed=0), X, y, loss="bce")
 
 
 def sigmoid_chain(demo: Demo, depth: int) -> None:
@@ -88,6 +102,9 @@ def main() -> None:
     ax.annotate("exploding: every layer's\ngradient far too large", (1, first[-1]), xytext=(2.2, first[-1] / 300),
                 fontsize=9, arrowprops={"arrowstyle": "->"})
     plots.save(fig, demo.file("gradient_norms.png"))
+
+    section("nn.diagnose: what is wrong, and what to try")
+    health(X, y, depth)
 
     section("the same effect in one picture")
     sigmoid_chain(demo, depth=demo.pick(4, 6))

@@ -18,7 +18,7 @@ import graphviz
 from ..core import Node, local_derivatives
 from ..notation import Names, fixed, grad_of, grad_text, magnitude, num, require_node
 from .files import GraphvizError, GraphvizNotFoundError, GraphvizRenderError, write_svg
-from .labels import plain, tooltip
+from .labels import html, plain, tooltip
 from .layout import Box, Layout, Path
 from .styles import (
     ARROW,
@@ -56,21 +56,26 @@ def draw_dot(root: Node, format: str = "svg", rankdir: str = "LR", *, parameters
     """
     require_node("draw_dot", "root", root)
     layout = Layout(root, parameters=parameters, model=model, group=group, max_nodes=max_nodes)
-    names = Names(root, layout.nodes)
+    names = Names(root, layout.nodes, model)
     marked, marked_edges = _highlights(layout, highlight)
     applied = None if flow is True else set() if flow is False else {id(v) for v in flow}
     graph = graphviz.Digraph(format=format, graph_attr={**GRAPH, "rankdir": rankdir}, node_attr=NODE, edge_attr=EDGE)
     clusters: dict[Path, graphviz.Digraph] = {(): graph}
+    if layout.mode:  # frames in the model's order, and a short mincross: a long one rotates them (12-15 above 0-11)
+        graph.attr(mclimit="0.1")
+    for path in sorted({layout.home[id(v)] for v in layout.nodes} - {()}, key=layout.rank):
+        if layout.mode == "cluster":  # (boxes come in that order already)
+            _cluster(clusters, layout, path)
     ids = {id(v): f"n{k}" for k, v in enumerate(layout.nodes)}
     for k, box in enumerate(layout.boxes.values()):
         ids[id(box)] = f"m{k}"
-        _draw_box(_cluster(clusters, layout, box.cluster), box, ids[id(box)], layout, marked)
+        _draw_box(_cluster(clusters, layout, box.cluster), box, ids[id(box)], layout, marked, names)
     edges: dict[tuple, list[tuple[float | None, bool]]] = {}
     for v in layout.nodes:
         box = layout.box_of.get(id(v))
         if box is None:
             where = _cluster(clusters, layout, layout.home[id(v)] if layout.mode == "cluster" else ())
-            _draw_value(where, v, ids[id(v)], layout.role(v), names(v), id(v) in marked)
+            _draw_value(where, v, ids[id(v)], layout.role(v), names, id(v) in marked)
         terms = _terms(v) if applied is None or id(v) in applied else [None, None]
         target = ids[id(box)] if box else ids[id(v)] + "op"
         for position, x in enumerate(v.inputs):
@@ -88,7 +93,8 @@ def draw_dot(root: Node, format: str = "svg", rankdir: str = "LR", *, parameters
         graph.edge(key[0], key[1], **edge_style([magnitude(t) for t in terms], any(hot for _, hot in items), label))
     if legend:
         flows = any(t is not None for items in edges.values() for t, _ in items)
-        graph.attr(label=_legend(layout, flows, bool(marked), title), labelloc="b", labeljust="l")
+        graph.attr(label=_legend(layout, flows, bool(marked), title, names.model.legend()), labelloc="b",
+                   labeljust="l")
     elif title:
         graph.attr(label=plain(title, MAX_TITLE), labelloc="t", fontsize="14")
     return graph
@@ -103,7 +109,8 @@ def _cluster(clusters: dict[Path, graphviz.Digraph], layout: Layout, path: Path)
     return clusters[path]
 
 
-def _draw_box(graph: graphviz.Digraph, box: Box, node_id: str, layout: Layout, marked: set[int]) -> None:
+def _draw_box(graph: graphviz.Digraph, box: Box, node_id: str, layout: Layout, marked: set[int],
+              names: Names) -> None:
     """A collapsed Module call: its name (relative to the frame it sits in), outputs and hidden count."""
     hot = any(id(v) in marked for v in box.members)
     style = node_style("module", hot, "rounded,filled")
@@ -111,25 +118,33 @@ def _draw_box(graph: graphviz.Digraph, box: Box, node_id: str, layout: Layout, m
         style.update(color=ROLES["output"][1], penwidth="2.5")
     outer = layout.names[box.cluster[-1]] + "." if box.cluster and box.cluster != box.path else ""
     title = box.name[len(outer):] if outer and box.name.startswith(outer) else box.name  # the frame shows the rest
-    outputs = [(v.label or f"out ({v.op})", fixed(v.data), grad_text(v, fixed)) for v in box.outputs]
+    outputs = [(v.label or f"{names.model.names.get(id(v), 'out')} ({v.op})", fixed(v.data), grad_text(v, fixed))
+               for v in box.outputs]
     params = sum(layout.role(v) == "parameter" for v in box.members)
     graph.node(node_id, box_label(title, outputs, len(box.members), params), shape="box", **style)
 
 
-def _legend(layout: Layout, flows: bool, highlight: bool, title: str) -> str:
-    """The legend for what is actually drawn: roles of visible nodes, "—" if a visible grad is unreached."""
+def _legend(layout: Layout, flows: bool, highlight: bool, title: str, names: str) -> str:
+    """The legend for what is actually drawn: roles of visible nodes, "—" if a visible grad is unreached,
+    and under it what the textbook's names (w1_4,2, z1_4, ...) mean, if the drawing uses them."""
     drawn = [v for v in layout.nodes if id(v) not in layout.box_of]
     roles = {layout.role(v) for v in drawn} | ({"module"} if layout.boxes else set())
     shown = drawn + [v for box in layout.boxes.values() for v in box.outputs]
     unreached = any(grad_of(v) is None and not v.is_constant for v in shown)
-    return legend_table(roles, flows, unreached, highlight, title)
+    table = legend_table(roles, flows, unreached, highlight, title)
+    if not names:
+        return table
+    note = "".join(f'{html(line, len(line))}<BR ALIGN="LEFT"/>' for line in names.splitlines())
+    return (f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2"><TR><TD ALIGN="LEFT" VALIGN="BOTTOM">{table[1:-1]}'
+            f'</TD><TD ALIGN="LEFT" VALIGN="BOTTOM">{note}</TD></TR></TABLE>>')  # beside it: stacked, both stretch
 
 
-def _draw_value(graph: graphviz.Digraph, v: Node, node_id: str, role: str, name: str, hot: bool) -> None:
-    """A value's record `{ name | data | grad }`, and for a computed value its op node and the edge between."""
+def _draw_value(graph: graphviz.Digraph, v: Node, node_id: str, role: str, names: Names, hot: bool) -> None:
+    """A value's record `{ name | data | grad }`, and for a computed value its op node and the edge between;
+    hovering shows a parameter's full Module name (w1_4,2 = layers.0.neurons.3.w.1)."""
     grad = "no grad" if role == "constant" else f"grad {grad_text(v, fixed)}"
-    label = record(name, f"data {fixed(v.data)}", grad)
-    graph.node(node_id, label, shape="record", tooltip=tooltip(name, f": {role}"), **node_style(role, hot))
+    label = record(names(v), f"data {fixed(v.data)}", grad)
+    graph.node(node_id, label, shape="record", tooltip=tooltip(names.full(v), f": {role}"), **node_style(role, hot))
     if not v.is_leaf:
         graph.node(node_id + "op", **op_style(v.op, hot, custom=v.has_custom_backward))
         graph.edge(node_id + "op", node_id, color=HIGHLIGHT if hot else ARROW)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..core import Node, topological_sort
+from ..notation import modules_of
 
 GROUPS = ("auto", None, "cluster", "collapse")
 Path = tuple[int, ...]  # a scope: the ids of its owners, outermost first
@@ -35,14 +36,17 @@ class Layout:
         if group not in GROUPS:
             raise ValueError(f"group must be one of {GROUPS}, got {group!r}")
         self.root, self.nodes = root, topological_sort(root)
-        if parameters is None and callable(getattr(model, "parameters", None)):
+        models = [model] if model is not None else modules_of(self.nodes)  # without one: the Modules that ran
+        if parameters is None and model is None:
+            parameters = [p for m in models for _, p in m.named_parameters()]
+        elif parameters is None and model is not None and callable(getattr(model, "parameters", None)):
             parameters = model.parameters()
         self.parameters = {id(p) for p in parameters or ()}
         self.users: dict[int, list[Node]] = {}
         for v in self.nodes:
             for x in v.inputs:
                 self.users.setdefault(id(x), []).append(v)
-        self.owners, self.names = _owner_names(self.nodes, model)
+        self.owners, self.names, self.order = _owner_names(self.nodes, models)
         self.home = self._homes()
         self.boxes = self._boxes()
         self.mode = self._choose(group, max_nodes)
@@ -83,7 +87,11 @@ class Layout:
                            if v is self.root or any(id(u) not in inside for u in self.users.get(id(v), ()))]
             if any(p[: len(box.path)] == box.path and p != box.path for p in boxes):
                 box.cluster = box.path  # a Module with its own nodes and sub-Modules: draw it inside its cluster
-        return boxes
+        return {path: boxes[path] for path in sorted(boxes, key=self.rank)}
+
+    def rank(self, path: Path) -> tuple:
+        """Where a scope comes in the drawing: Modules in their model's order (layers.0, layers.1, ...)."""
+        return tuple(self.order[owner] for owner in path)
 
     def count(self, mode: str | None) -> int:
         """How many Graphviz nodes a mode draws: a record per value plus an op node per computed value."""
@@ -115,11 +123,13 @@ class Layout:
                        f"summarise it: draw part of it (a value nearer the inputs) or pass max_nodes={n}.")
 
 
-def _owner_names(nodes: list[Node], model: Any) -> tuple[dict[int, Any], dict[int, str]]:
-    """Scope owners by id, and their names: from model.named_modules(), else type name + index.
+def _owner_names(nodes: list[Node], models: list[Any]) -> tuple[dict[int, Any], dict[int, str], dict[int, tuple]]:
+    """Scope owners by id, their names and their order: from the `named_modules()` of `models` (`model=`, or
+    the Modules whose calls made the nodes: `notation.modules_of`), else type name + index.
 
-    The fallback index counts owners of a type from the inputs towards the root (by the height of
-    their lowest node, then by first appearance), which follows the order layers and units run in.
+    Named owners come in the Module's own order (layers.0 before layers.1, neurons.2 before neurons.10),
+    the others after them, counted per type from the inputs towards the root (by the height of their
+    lowest node, then by first appearance), which follows the order layers and units run in.
     """
     owners: dict[int, Any] = {}
     lowest: dict[int, tuple[int, int]] = {}
@@ -130,13 +140,15 @@ def _owner_names(nodes: list[Node], model: Any) -> tuple[dict[int, Any], dict[in
             owners.setdefault(id(owner), owner)
             lowest[id(owner)] = min(lowest.get(id(owner), (height[id(v)], k)), (height[id(v)], k))
     names: dict[int, str] = {}
-    if callable(getattr(model, "named_modules", None)):
-        for name, module in model.named_modules():
-            names.setdefault(id(module), name or type(module).__name__)
+    order: dict[int, tuple] = {}
+    for m in models:
+        for name, module in m.named_modules() if callable(getattr(m, "named_modules", None)) else ():
+            if id(module) not in names:
+                names[id(module)], order[id(module)] = name or type(module).__name__, (0, len(order))
     counters: dict[str, int] = {}
     for key in sorted(owners, key=lowest.__getitem__):
         if key not in names:
             kind = type(owners[key]).__name__
             counters[kind] = counters.get(kind, -1) + 1
-            names[key] = f"{kind}{counters[kind]}"
-    return owners, names
+            names[key], order[key] = f"{kind}{counters[kind]}", (1, *lowest[key])
+    return owners, names, order
