@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 SHOWN = 10  # the Jupyter table shows the first and the last SHOWN epochs of a longer history
 
@@ -24,7 +25,8 @@ class History(Mapping[str, list[float]]):
     `len(history)` is the number of series (a Mapping's length); `history.epochs` the number of epochs.
     Besides the mapping: `grad_norms` (each layer's gradient norm per epoch), `best_epoch` (1-based: the
     epoch with the lowest val_loss, or loss without validation), `stopped_early` and `initial_loss` (the
-    loss before training, on the training data).
+    loss before training, on the training data), and with fit(diagnose=True) `health` (each epoch's
+    diagnose report; the number of problems it found is the series "problems").
     """
 
     def __init__(self) -> None:
@@ -33,6 +35,7 @@ class History(Mapping[str, list[float]]):
         self.best_epoch: int | None = None
         self.stopped_early = False
         self.initial_loss: float | None = None
+        self.health: list[Any] = []  # with fit(diagnose=True): each epoch's nn.diagnose report, epoch 1 first
 
     def add_epoch(self, values: Mapping[str, float], grad_norms: Mapping[str, float] | None = None) -> None:
         """Record one epoch (fit calls this). The names must be the same every epoch, so that every list

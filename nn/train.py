@@ -28,6 +28,7 @@ from . import compiled as compiled_mode
 from . import losses
 from .checks import Metric
 from .data import Seed, train_test_split
+from .diagnose import check_epoch
 from .history import History
 from .losses import Loss
 from .metrics import accuracy
@@ -128,7 +129,8 @@ def fit(model: Module, X: ArrayLike, y: ArrayLike, *, loss: str | Loss = "mse", 
         validation: float | tuple[ArrayLike, ArrayLike] | None = None, early_stopping: int | None = None,
         restore_best: bool = True, metrics: Sequence[Metric] = (accuracy,), progress: bool = True,
         seed: Seed = 0, l1: float = 0.0, l2: float = 0.0, schedule: Scheduler | None = None,
-        clip_norm: float | None = None, batch_mode: bool = True, compile: bool | None = None) -> History:
+        clip_norm: float | None = None, batch_mode: bool = True, compile: bool | None = None,
+        diagnose: bool = False) -> History:
     """Train `model` on (X, y); return the History. Everything is checked before a parameter changes.
 
     Each minibatch is one graph of Batches (batch mode: the model gets its input columns as Batches and
@@ -141,6 +143,10 @@ def fit(model: Module, X: ArrayLike, y: ArrayLike, *, loss: str | Loss = "mse", 
     (autograd.compile): the same gradients, tens of times faster. The default (None) compiles nn's own
     models with built-in losses, whose graphs never depend on the data; a Module or loss of your own runs
     eagerly unless you pass compile=True, since a trace would freeze any branch it takes on values.
+
+    `diagnose=True` checks the network's health before training and after every epoch (nn.diagnose: dead
+    ReLUs, saturated units, vanishing or exploding gradients, the first NaN), prints what is new with what
+    to try, and records each report in `history.health` and their number in history["problems"].
     """
     model = check.module("fit", model)
     loss_fn = check.loss_function("fit", loss)
@@ -154,6 +160,7 @@ def fit(model: Module, X: ArrayLike, y: ArrayLike, *, loss: str | Loss = "mse", 
     restore_best, progress = check.flag("fit", "restore_best", restore_best), check.flag("fit", "progress", progress)
     batch_mode = check.flag("fit", "batch_mode", batch_mode)
     compiled = compiled_mode.wanted("fit", compile, model, loss_fn, batch_mode)
+    diagnose = check.flag("fit", "diagnose", diagnose)
     l1, l2 = check.real("fit", "l1", l1, ">= 0"), check.real("fit", "l2", l2, ">= 0")
     if clip_norm is not None:
         clip_norm = check.real("fit", "clip_norm (or None: no clipping)", clip_norm, "> 0")
@@ -211,6 +218,7 @@ def fit(model: Module, X: ArrayLike, y: ArrayLike, *, loss: str | Loss = "mse", 
     rng, size = np.random.default_rng(seed), batch_size or n
     best, best_state, waited = math.inf, None, 0
     bar = progress_bar(range(epochs), desc="fit", unit="epoch", disable=not progress, leave=True)
+    health = check_epoch(model, (X, targets), history, loss=loss_fn, out=bar.write) if diagnose else None
     for epoch in bar:
         order = rng.permutation(n) if batch_size else np.arange(n)
         total, scores, norms = 0.0, [None] * n, {name: 0.0 for name, _ in groups}
@@ -242,6 +250,10 @@ def fit(model: Module, X: ArrayLike, y: ArrayLike, *, loss: str | Loss = "mse", 
         if validation is not None:
             checked = _evaluate("fit", model, validation[0], validation[1], loss_fn, metrics, batch_mode, compiled)
             row |= {f"val_{key}": v for key, v in checked.items()}
+        if diagnose:
+            health = check_epoch(model, (X, targets), history, loss=loss_fn, previous=health, out=bar.write)
+            history.health.append(health)
+            row["problems"] = len(health.findings)
         history.add_epoch(row | {"lr": optimizer.lr}, norms)  # the lr this epoch's steps used
         if schedule is not None:
             schedule.step()

@@ -97,3 +97,19 @@ def test_bad_arguments_are_named(moons):
         diagnose(MLP(2, [1]), X, y[:3])
     with pytest.raises(TypeError, match="diagnose: needs an MLP"):
         diagnose(MLP(2, [2]).layers[0], X, y)
+
+
+def test_fit_with_diagnose_reports_once_and_records_every_epoch(capsys) -> None:
+    from nn import MLP, fit
+    from nn.data import make_moons
+
+    X, y = make_moons(64, noise=0.1, seed=0)
+    deep = MLP(2, [8] * 5 + [1], activation="sigmoid", seed=0)
+    history = fit(deep, X, y, loss="bce", epochs=3, progress=False, diagnose=True)
+    printed = capsys.readouterr().out
+    assert printed.count("vanishing: layer 1's gradient norm") == 1  # new findings only, not every epoch
+    assert history["problems"] == [1.0, 1.0, 1.0] and len(history.health) == 3
+    assert history.health[-1].findings[0].kind == "vanishing"
+    healthy = fit(MLP(2, [8, 1], activation="tanh", init="xavier", seed=0), X, y, loss="bce", epochs=2,
+                  progress=False)
+    assert "problems" not in healthy and healthy.health == []
