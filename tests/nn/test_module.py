@@ -1,19 +1,23 @@
-"""Module, Neuron, Layer, MLP: parameter discovery and names, micrograd's signatures and behaviour, seeds,
-activations, state dicts and bad input."""
+"""Module, Neuron, Layer, MLP: parameter discovery (dicts, nested containers, tied modules, refused containers)
+and names, train/eval, the HTML display, micrograd's signatures and behaviour, seeds, activations, state dicts
+and bad input."""
 
 from __future__ import annotations
 
 import math
 import random
+import re
 import tracemalloc
 
 import numpy as np
 import pytest
 from nn_cases import same_state
 
+import nn
 import nn.mlp
 from autograd import Value
 from nn import MLP, SGD, Layer, ModelFileError, Module, Neuron
+from nn.module import in_mode
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "linear")
 INITS = ("uniform", "xavier", "xavier_normal", "he", "he_uniform")
@@ -544,3 +548,167 @@ def test_the_parameter_limit_can_be_raised_or_lowered(monkeypatch):
         MLP(2, [4, 1])
     monkeypatch.setattr(nn.mlp, "MAX_PARAMETERS", 17)
     assert len(MLP(2, [4, 1]).parameters()) == 17
+
+
+# --- discovery in dicts and nested containers; what it refuses -----------------------------------------
+
+
+class Heads(Module):
+    """Parameters in a dict of Modules, in nested lists and tuples, and a module and a Value held twice."""
+
+    def __init__(self):
+        self.heads = {"left": Neuron(2, seed=1), "right": {"inner": Value(0.5)}}
+        self.blocks = [[Value(1.0), Neuron(1, seed=2)], (Value(2.0), [Value(3.0)])]
+        self.tied = self.heads["left"]
+        self.again = [self.blocks[0][0]]
+        self.notes = {1: "plain data under any key", "x.y": [1.0, 2.0]}
+
+
+def test_dicts_and_nested_lists_and_tuples_are_searched_with_keys_and_indices_in_the_names():
+    model = Heads()
+    names = [n for n, _ in model.named_parameters()]
+    assert names == ["heads.left.w.0", "heads.left.w.1", "heads.left.b", "heads.right.inner",
+                     "blocks.0.0", "blocks.0.1.w.0", "blocks.0.1.b", "blocks.1.0", "blocks.1.1.0"]
+    params = dict(model.named_parameters())
+    assert params["heads.right.inner"] is model.heads["right"]["inner"]
+    assert params["blocks.1.1.0"] is model.blocks[1][1][0]
+    assert params["blocks.0.1.b"] is model.blocks[0][1].b
+
+
+def test_a_tied_module_or_value_is_listed_once_under_its_first_name():
+    model = Heads()
+    assert [n for n, _ in model.named_modules()] == ["", "heads.left", "blocks.0.1"]
+    children = [n for n, _ in model.named_children()]
+    assert "tied" not in children and "again.0" not in children
+    assert len(model.parameters()) == len({id(p) for p in model.parameters()}) == 9
+
+
+def test_a_module_holding_its_parent_or_a_list_holding_itself_is_walked_once():
+    parent = MLP(2, [2, 1], seed=0)
+    parent.layers[0].owner = parent  # a back reference
+    loop: list = [Value(1.0)]
+    loop.append(loop)
+    parent.loop = loop
+    assert len(list(parent.named_modules())) == 6
+    assert len(parent.parameters()) == 9 + 1
+
+
+@pytest.mark.parametrize(("value", "kind"), [
+    pytest.param({Value(1.0)}, "a set", id="set"),
+    pytest.param(frozenset([Neuron(2)]), "a frozenset", id="frozenset"),
+    pytest.param(__import__("collections").deque([Value(1.0)]), "a deque", id="deque"),
+    pytest.param({"a": Value(1.0)}.values(), "a dict_values", id="dict-values"),
+    pytest.param(np.array([Value(1.0), Value(2.0)], dtype=object), "a numpy object array", id="object-array"),
+    pytest.param([[{Value(1.0)}]], "a set", id="set-in-a-list"),
+    pytest.param(__import__("types").MappingProxyType({"w": Value(1.0)}), "a mappingproxy", id="mappingproxy"),
+])
+def test_an_unsearched_container_holding_parameters_is_refused_when_assigned(value, kind):
+    model = Custom()
+    with pytest.raises(TypeError, match="which parameters\\(\\) would silently miss") as info:
+        model.extra = value
+    message = str(info.value)
+    assert message.startswith("Custom.extra") and f"is {kind} holding a " in message
+    assert "lists, tuples and dicts" in message and "store" in message
+    assert not hasattr(model, "extra")  # nothing was set
+
+
+def test_a_generator_is_refused_and_left_unconsumed():
+    made = []
+
+    def layers():
+        for i in range(2):
+            made.append(i)
+            yield Layer(2, 2)
+
+    model = Custom()
+    with pytest.raises(TypeError, match=r"Custom.blocks is a generator: .* store a list instead"):
+        model.blocks = layers()
+    assert made == []
+
+
+def test_unsearched_containers_of_plain_data_are_fine():
+    model = Custom()
+    model.tags, model.queue, model.table = {"a", "b"}, __import__("collections").deque([1, 2]), np.zeros((3, 3))
+    model.objects = np.array(["x", None], dtype=object)
+    assert len(model.parameters()) == len(Custom().parameters())
+
+
+def test_a_container_changed_in_place_is_refused_when_parameters_are_looked_for():
+    model = Custom()
+    model.extras = []
+    model.extras.append({Value(1.0)})  # no assignment: only discovery can see it
+    with pytest.raises(TypeError, match=r"Custom.extras.0 is a set holding a Value"):
+        model.parameters()
+
+
+@pytest.mark.parametrize("key", [1, "a.b", "", ("a", "b")])
+def test_a_dict_key_that_cannot_name_a_parameter_is_refused(key):
+    with pytest.raises(TypeError, match=re.escape(f"Custom.heads is a dict whose key {key!r} holds a Value: keys")):
+        Custom().heads = {key: Value(1.0)}
+
+
+# --- train / eval ---------------------------------------------------------------------------------------
+
+
+def test_train_and_eval_set_every_sub_module_and_return_the_module():
+    model = Heads()  # a user's Module without super().__init__(): training by default
+    assert model.training and all(m.training for _, m in model.named_modules())
+    assert model.eval() is model
+    assert [m.training for _, m in model.named_modules()] == [False] * 3
+    assert model.train() is model and all(m.training for _, m in model.named_modules())
+    assert model.train(False) is model and not model.heads["left"].training
+    assert MLP(2, [3, 1]).eval().training is False
+
+
+@pytest.mark.parametrize("mode", [1, "eval", None])
+def test_the_mode_must_be_a_bool(mode):
+    model = MLP(2, [3, 1])
+    with pytest.raises(ValueError, match=f"MLP.train: mode must be True or False, got {mode!r}"):
+        model.train(mode)
+    with pytest.raises(ValueError, match="MLP.training must be True or False"):
+        model.training = mode
+    assert model.training and all(m.training for _, m in model.named_modules())
+
+
+def test_in_mode_switches_for_a_block_and_puts_each_module_back_as_it_was():
+    model = MLP(2, [3, 3, 1], seed=0).eval()
+    model.layers[1].train()  # mixed modes survive
+    before = [m.training for _, m in model.named_modules()]
+    with in_mode(model, training=True):
+        assert all(m.training for _, m in model.named_modules())
+    assert [m.training for _, m in model.named_modules()] == before
+    with pytest.raises(RuntimeError), in_mode(model, training=False):
+        raise RuntimeError("an error inside")
+    assert [m.training for _, m in model.named_modules()] == before
+
+
+# --- rich display ---------------------------------------------------------------------------------------
+
+
+def test_repr_html_is_a_table_of_the_layers_with_their_parameter_counts_and_the_total():
+    model = MLP(2, [16, 16, 1], dropout=0.2, seed=0)
+    page = model._repr_html_()
+    assert page.startswith("<table") and page.endswith("</table>")
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:-1]
+    assert len(rows) == 3
+    assert ">layers.0<" in rows[0] and ">Layer<" in rows[0] and "2 -&gt; 16, relu, dropout 0.2" in rows[0]
+    assert ">48<" in rows[0] and ">272<" in rows[1] and ">17<" in rows[2]
+    assert "total" in page and ">337<" in page.split("<tfoot>")[1]
+    assert "MLP (training mode)" in page and "eval mode" in model.eval()._repr_html_()
+    assert repr(model) == "MLP(2 -> 16 -> 16 -> 1, relu hidden, dropout 0.2, linear out, 337 parameters)"
+
+
+def test_repr_html_shows_own_parameters_counts_tied_ones_once_and_escapes_names():
+    def counts(page: str) -> list[int]:
+        return [int(row.split(">")[-1].replace(",", "")) for row in page.split("</td></tr>")[:-1]]
+
+    model = Heads()
+    model.heads["<b>"] = Neuron(1, seed=3)
+    page = model._repr_html_()
+    assert "heads.&lt;b&gt;" in page and "<b>" not in page
+    assert counts(page) == [3, 2, 2, 1, 3] and sum(counts(page)) == len(model.parameters()) == 11
+    assert ">blocks<" in page and ">3 Values<" in page  # the Values held directly: one row per attribute
+    neuron = Neuron(3)._repr_html_()
+    assert counts(neuron) == [3, 1] and ">w<" in neuron and ">3 Values<" in neuron and ">scalar<" in neuron
+    dropout = nn.Dropout(0.1)._repr_html_()
+    assert ">(this module)<" in dropout and ">p=0.1<" in dropout and counts(dropout) == [0]
