@@ -222,9 +222,9 @@ def fit(model: Module, X: ArrayLike, y: ArrayLike, *, loss: str | Loss = "mse", 
     for epoch in bar:
         order = rng.permutation(n) if batch_size else np.arange(n)
         total, scores, norms = 0.0, [None] * n, {name: 0.0 for name, _ in groups}
-        for start in range(0, n, size):
-            batch = order[start:start + size]
-            with in_mode(model, training=True):  # Dropout on; the validation passes run in eval mode
+        with in_mode(model, training=True):  # Dropout on; the validation passes run in eval mode
+            for start in range(0, n, size):
+                batch = order[start:start + size]
                 if trainer is not None:
                     value, data_loss, rows = trainer(X[batch], targets[batch])
                     outputs, batch_rows = None, rows.tolist()
@@ -233,18 +233,18 @@ def fit(model: Module, X: ArrayLike, y: ArrayLike, *, loss: str | Loss = "mse", 
                     value = check.loss_value("fit", loss_fn, outputs, targets[batch])
                     data_loss = value.data
                     value = penalized(value)
-            total += data_loss * len(batch)
-            optimizer.zero_grad()
-            value.backward()
-            if clip_norm is not None:
-                clip_grad_norm(params, clip_norm)
-            for name, group in groups:
-                grads = np.array([p.grad for p in group], dtype=float)
-                norms[name] += math.sqrt(float(np.dot(grads, grads))) * len(batch) / n
-            optimizer.step()
-            for i, o in zip(batch.tolist(), batch_rows):
-                scores[i] = o
-            del outputs, value  # free this batch's graph before the next one is built
+                total += data_loss * len(batch)
+                optimizer.zero_grad()
+                value.backward()
+                if clip_norm is not None:
+                    clip_grad_norm(params, clip_norm)
+                for name, group in groups:
+                    grads = np.array([p.grad for p in group], dtype=float)
+                    norms[name] += math.sqrt(float(np.dot(grads, grads))) * len(batch) / n
+                optimizer.step()
+                for i, o in zip(batch.tolist(), batch_rows):
+                    scores[i] = o
+                del outputs, value  # free this batch's graph before the next one is built
         row = {"loss": total / n} | {check.function_name(m): check.metric_value("fit", m, scores, targets)
                                       for m in metrics}
         if validation is not None:
