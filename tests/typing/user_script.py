@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import graphviz
 import numpy as np
@@ -363,7 +364,41 @@ def own_training_loop() -> None:
     assert nn.cross_entropy([logits], [1]).data > 0
 
 
+def compiled_and_new_nn() -> None:
+    """Compiled mode, dropout, AdamW, the History as a mapping, diagnose: as a user's typed script uses them."""
+    model = nn.MLP(2, [8, 1], dropout=0.1, seed=0)
+    X, y = nn.data.make_moons(40, noise=0.1, seed=0)
+
+    @autograd.compile
+    def loss_fn(X: Any, y: Any) -> Value:
+        return nn.hinge(model(X), y)
+
+    compiled: autograd.compiled.Compiled = loss_fn
+    checked = autograd.compile(lambda X, y: nn.hinge(model(X), y), check_every=10)
+    optimizer = nn.AdamW(model.parameters(), lr=0.01)
+    loss = compiled(X, y * 2.0 - 1.0)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    value: float = loss.item()
+    program: autograd.compiled.Program = compiled.trace(X, y * 2.0 - 1.0)
+    assert "def forward" in program.source and value > 0 and checked.calls == 0
+    model.eval()
+    history: nn.History = nn.fit(model.train(), X, y, loss="bce", epochs=2, progress=False, compile=True, l1=1e-4)
+    series: dict[str, list[float]] = dict(history)
+    assert "loss" in series and len(history["loss"]) == 2
+    report: nn.Diagnosis = nn.diagnose(model, X, y, loss="bce", show=False)
+    assert isinstance(report.findings, list)
+    weights: list[tuple[np.ndarray, np.ndarray]] = model.to_arrays()
+    assert weights[0][0].shape == (8, 2)
+    scores: np.ndarray = nn.predict(model, X, compile=False)
+    assert scores.shape == (40,)
+    masked = autograd.sampled(lambda shape: np.ones(shape), 4)
+    assert masked.data.shape == (4,)
+
+
 def main() -> None:
+    compiled_and_new_nn()
     operators()
     methods()
     micrograd_lecture()
