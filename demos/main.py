@@ -3,7 +3,9 @@
 This is the README's first command. It is micrograd's demo notebook with the same data, model, loss
 (max-margin hinge + L2 1e-4) and learning-rate schedule (SGD, lr 1.0 decaying linearly to 0.1), run
 by `nn.fit`, and then shown: the decision boundary, the training curves, and the computation graph of
-one neuron on one sample, which is what backpropagation actually works on.
+one neuron on one sample, which is what backpropagation actually works on. The graph is an SVG drawn by
+Graphviz's `dot` program; without Graphviz the plots are still written, and the demo closes by saying
+how to get the graph.
 
     uv run demos/main.py [--quick] [--out DIR]
 """

@@ -3,7 +3,9 @@
 Each demo runs in --quick mode in a subprocess (its own interpreter, as `uv run demos/NAME.py` does)
 with --out in a temporary folder; its PNGs must be real PNGs of a sensible size, its SVGs valid XML
 showing the labels the demo gives its Values, and what it prints must be finite numbers. main.py is
-also run in full, because it is the README's first command and promises 100% training accuracy.
+also run in full, because it is the README's first command and promises 100% training accuracy. The
+demos that draw graphs need Graphviz's `dot` for their SVGs (skipped without it), and one more run of
+main.py with a PATH that has no `dot` checks that a learner without Graphviz still gets the plots.
 """
 
 from __future__ import annotations
@@ -30,12 +32,16 @@ DEMOS = {
     "optimizers": {"optimizers.png": []},
     "gradients": {"gradient_norms.png": [], "sigmoid_chain.svg": ["w1", "h1", "sigmoid"]},
     "multiclass": {"spiral_regions.png": []},
+    "minima": {"minima.png": []},
 }
+DRAWS_GRAPHS = {demo for demo, files in DEMOS.items() if any(name.endswith(".svg") for name in files)}
 
 
-def run(demo: str, *args: str, cwd: Path = ROOT, timeout: float = 60) -> str:
-    """Run demos/<demo>.py with `args`; return its stdout after checking it succeeded."""
+def run(demo: str, *args: str, cwd: Path = ROOT, timeout: float = 60, path: str | None = None) -> str:
+    """Run demos/<demo>.py with `args` (and PATH=`path` if given); return its stdout after checking it succeeded."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    if path is not None:
+        env["PATH"] = path
     done = subprocess.run([sys.executable, str(ROOT / "demos" / f"{demo}.py"), *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, f"{demo}.py failed:\n{done.stdout}\n{done.stderr}"
@@ -78,10 +84,48 @@ def second_order_claims(stdout: str) -> None:
     assert newton < 10 < 5 * newton < descent
 
 
-CLAIMS = {"chain_rule": chain_rule_claims, "second_order": second_order_claims}
+MINIMA_ROW = re.compile(r"(on the shallow side|beside the saddle|on the deep side) \(.*?\)\s+(SGD \+ momentum 0\.9|SGD|"
+                        r"RMSprop|Adam)\s+\((\S+), (\S+)\)\s+\S+\s+(deep minimum|shallow minimum|saddle point|in "
+                        r"between)\s+(\d+) of 100")
+MINIMA_ENDS = {  # start: where SGD, SGD + momentum, RMSprop and Adam end (what the surface really shows)
+    "on the shallow side": ("shallow minimum", "deep minimum", "shallow minimum", "shallow minimum"),
+    "beside the saddle": ("saddle point", "shallow minimum", "shallow minimum", "shallow minimum"),
+    "on the deep side": ("deep minimum", "shallow minimum", "deep minimum", "deep minimum"),
+}
 
 
-@pytest.mark.parametrize("demo", DEMOS)
+def minima_claims(stdout: str) -> None:
+    """Momentum is carried over the saddle into the other well, from either side; beside the saddle plain
+    SGD stalls there for most of its steps while the others leave it within a few."""
+    points = {m[1]: (float(m[2]), float(m[3])) for m in re.finditer(
+        r"^  (deep minimum|saddle point|shallow minimum)\s+at \((\S+), (\S+)\)", stdout, flags=re.M)}
+    rows = {(m[1], m[2]): m for m in MINIMA_ROW.finditer(stdout)}
+    assert len(points) == 3 and len(rows) == 12, stdout
+    for row in rows.values():  # "ended at" names where the printed end point really is
+        assert math.dist((float(row[3]), float(row[4])), points[row[5]]) < 0.25, row[0]
+    optimizers = ("SGD", "SGD + momentum 0.9", "RMSprop", "Adam")
+    assert {start: tuple(rows[start, name][5] for name in optimizers) for start in MINIMA_ENDS} == MINIMA_ENDS
+    stalled = [int(rows["beside the saddle", name][6]) for name in optimizers]  # steps ending at the saddle
+    assert stalled[0] >= 50 and max(stalled[1:]) <= 10, stalled
+
+
+def gradients_claims(stdout: str) -> None:
+    """diagnose finds the vanishing gradient of the deep sigmoid net with small weights, and nothing wrong with
+    tanh and Xavier init; its norms agree with the ones fit recorded for tanh/Xavier in the table above it."""
+    small, healthy = stdout.split("diagnose(model, X, y, loss='bce')")[1].split("the same shape with tanh")
+    assert "1 problem" in small and "\nvanishing: layer 1's gradient norm" in small and "try: use tanh or ReLU" in small
+    assert "no problem found" in healthy.split("==")[0]
+    table = [float(row.split()[2]) for row in stdout.split("layer 1 is next to the input) ==")[1].splitlines()[2:8]]
+    norms = [float(x) for x in re.search(r"gradient norm\s+(.*)", healthy).group(1).split()]
+    assert norms == pytest.approx(table, rel=5e-3)  # (printed to 3 and 4 significant digits)
+
+
+CLAIMS = {"chain_rule": chain_rule_claims, "second_order": second_order_claims, "minima": minima_claims,
+          "gradients": gradients_claims}
+
+
+@pytest.mark.parametrize("demo", [pytest.param(demo, marks=pytest.mark.needs_dot) if demo in DRAWS_GRAPHS else demo
+                                  for demo in DEMOS])
 def test_demo_quick_run_writes_its_files(demo, tmp_path):
     out = tmp_path / "pictures"
     stdout = run(demo, "--quick", "--out", str(out))
@@ -97,6 +141,21 @@ def test_demo_quick_run_writes_its_files(demo, tmp_path):
     CLAIMS.get(demo, lambda _: None)(stdout)
 
 
+def test_without_graphviz_main_still_writes_its_plots_and_says_how_to_get_the_graph(tmp_path):
+    nothing = tmp_path / "empty"  # PATH: a folder with no `dot` in it (the demo runs with sys.executable)
+    nothing.mkdir()
+    out = tmp_path / "pictures"
+    stdout = run("main", "--quick", "--out", str(out), path=str(nothing))
+    assert sorted(p.name for p in out.iterdir()) == ["moons_boundary.png", "moons_training.png"]
+    for name in ("moons_boundary.png", "moons_training.png"):
+        check_png(out / name)
+        assert f"wrote {out / name}" in stdout.splitlines()
+    assert f"not written: {out / 'moons_neuron.svg'} (a graph: it needs Graphviz's `dot` program, which is not on " \
+           "PATH)" in stdout.splitlines()
+    assert "to get the graph, install Graphviz (`apt-get install graphviz`" in stdout
+
+
+@pytest.mark.needs_dot
 def test_default_output_folder_is_out_in_the_current_directory(tmp_path):
     stdout = run("chain_rule", cwd=tmp_path)
     assert (tmp_path / "out" / "chain_rule_graph.svg").is_file()

@@ -125,6 +125,7 @@ def node_named(svg: ET.Element, name: str) -> ET.Element:
 # --- micrograd's picture ----------------------------------------------------------------------------
 
 
+@pytest.mark.needs_dot
 def test_lecture_graph_after_backward_has_records_with_data_and_grad():
     g = lecture()
     g["L"].backward()
@@ -142,6 +143,7 @@ def test_lecture_graph_after_backward_has_records_with_data_and_grad():
     assert len(groups(svg, "edge")) == 9  # 6 inputs into op nodes + 3 op nodes into their values
 
 
+@pytest.mark.needs_dot
 def test_before_backward_grads_are_dashes_not_zeros():
     g = lecture()
     assert isinstance(g["a"].grad, Unreached)
@@ -154,6 +156,7 @@ def test_before_backward_grads_are_dashes_not_zeros():
     assert not [g for g in groups(svg, "edge").values() if texts(g)]  # no gradient flow labels yet
 
 
+@pytest.mark.needs_dot
 def test_roles_are_coloured_and_explained_in_the_legend():
     g = lecture()
     out = g["L"] * 2.0
@@ -173,6 +176,7 @@ def test_roles_are_coloured_and_explained_in_the_legend():
         assert ROLES[role][0] in colours(legend, "fill")
 
 
+@pytest.mark.needs_dot
 def test_edges_show_gradient_flow_by_label_colour_and_width():
     x = Value(1.0, label="x")
     small, big, dead = x * 1e-5, x * 1e4, (x * -1.0).relu()
@@ -193,6 +197,7 @@ def test_edges_show_gradient_flow_by_label_colour_and_width():
     assert widths["1e+04"] > widths["1.0"] > widths["1e-05"]
 
 
+@pytest.mark.needs_dot
 def test_highlighting_a_leaf_emphasises_every_path_from_the_root():
     g = lecture()
     g["L"].backward()
@@ -205,6 +210,7 @@ def test_highlighting_a_leaf_emphasises_every_path_from_the_root():
     assert len(red) == 6  # a->*, *->e, e->+, +->d, d->*, *->L
 
 
+@pytest.mark.needs_dot
 def test_highlighting_an_inner_node_emphasises_only_it():
     g = lecture()
     svg = svg_of(draw_dot(g["L"], highlight=g["d"]))
@@ -213,6 +219,7 @@ def test_highlighting_an_inner_node_emphasises_only_it():
     assert "highlighted" in texts(legend_of(svg))
 
 
+@pytest.mark.needs_dot
 def test_awkward_labels_are_escaped_and_grads_that_are_values_are_shown():
     x = Value(3.0, label='odd {label} | <with> "quotes"')
     y = x * x
@@ -239,6 +246,7 @@ def test_a_long_chain_without_modules_is_refused_with_advice():
     assert draw_dot(y, max_nodes=801).source.count("[label=") == 801
 
 
+@pytest.mark.needs_dot
 def test_the_mlp_default_view_is_collapsed_and_renders_fast(tmp_path):
     model, out = mlp_output()
     layout = Layout(out)
@@ -260,6 +268,7 @@ def test_the_mlp_default_view_is_collapsed_and_renders_fast(tmp_path):
     assert "x1" in words and "Module call (collapsed)" in words
 
 
+@pytest.mark.needs_dot
 def test_collapsed_boxes_show_their_outputs_and_fall_back_to_type_names():
     model, out = mlp_output([3, 1])
     svg = svg_of(draw_dot(out, group="collapse"))
@@ -274,6 +283,7 @@ def test_collapsed_boxes_show_their_outputs_and_fall_back_to_type_names():
     assert len(edges) == 2 * 3 + 3  # x1, x2 into each first-layer neuron; each of those into the output neuron
 
 
+@pytest.mark.needs_dot
 def test_cluster_mode_frames_each_module_call_and_keeps_every_node():
     model, out = mlp_output([2, 1])
     graph = draw_dot(out, model=model, group="cluster")
@@ -292,6 +302,7 @@ def test_cluster_mode_frames_each_module_call_and_keeps_every_node():
 # --- files, notebooks and a missing Graphviz --------------------------------------------------------
 
 
+@pytest.mark.needs_dot
 def test_save_svg_writes_exactly_the_path_given(tmp_path):
     g = lecture()
     g["L"].backward()
@@ -304,6 +315,7 @@ def test_save_svg_writes_exactly_the_path_given(tmp_path):
     assert save_svg(draw_dot(g["L"]), target) == target  # a Digraph works too
 
 
+@pytest.mark.needs_dot
 def test_render_and_jupyter_display_work_as_in_graphviz(tmp_path):
     graph = draw_dot(lecture()["L"])
     written = graph.render(tmp_path / "graph")
@@ -325,6 +337,7 @@ def test_without_graphviz_save_svg_says_how_to_install_it(tmp_path, monkeypatch)
     assert not (tmp_path / "out.svg").exists()
 
 
+@pytest.mark.needs_dot
 def test_small_cases_a_leaf_a_bad_group_and_a_highlight_inside_a_box():
     x = Value(2.0, label="x")
     assert texts(node_named(svg_of(draw_dot(x)), "x")) == ["x", "data 2.0000", "grad —"]

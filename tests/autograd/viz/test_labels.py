@@ -4,7 +4,6 @@ a failing `dot` run is a GraphvizRenderError carrying dot's own message; a non-V
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 import xml.etree.ElementTree as ET
 
@@ -17,7 +16,6 @@ from autograd.viz.labels import MAX_LABEL, MAX_TOOLTIP, visible
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
 
 CONTROLS = "".join(map(chr, range(0x20)))  # every control character, NUL first
 SPECIALS = '{}|<>"\\'
@@ -62,7 +60,7 @@ def test_visible_pictures_controls_replaces_what_xml_cannot_hold_and_shortens():
     assert visible("x" * 16_000, MAX_TOOLTIP).count("x") == MAX_TOOLTIP - 1
 
 
-@needs_dot
+@pytest.mark.needs_dot
 @pytest.mark.parametrize("label", NASTY, ids=range(len(NASTY)))
 def test_any_label_draws_as_a_record_and_in_the_tooltip(tmp_path, label):
     a = Value(2.0, label=label)
@@ -76,7 +74,7 @@ def test_any_label_draws_as_a_record_and_in_the_tooltip(tmp_path, label):
     assert len(max(texts(root), key=len)) <= max(MAX_LABEL, 60)
 
 
-@needs_dot
+@pytest.mark.needs_dot
 @pytest.mark.parametrize("legend", [True, False])
 @pytest.mark.parametrize("title", NASTY, ids=range(len(NASTY)))
 def test_any_title_draws_with_and_without_the_legend(tmp_path, title, legend):
@@ -95,7 +93,7 @@ class Owner:
         yield self.name, self
 
 
-@needs_dot
+@pytest.mark.needs_dot
 @pytest.mark.parametrize("group", ["cluster", "collapse"])
 def test_module_names_and_output_labels_draw_in_clusters_and_boxes(tmp_path, group):
     owner = Owner(CONTROLS + SPECIALS + "y" * 16_000)
@@ -111,7 +109,7 @@ def test_module_names_and_output_labels_draw_in_clusters_and_boxes(tmp_path, gro
         assert any(t.startswith(squash(visible(y.label))) for t in shown)
 
 
-@needs_dot
+@pytest.mark.needs_dot
 def test_a_hand_written_op_with_any_name_draws(tmp_path):
     x = Value(0.5, label="x")
     out = Value(x.data * 2, (x,), "\x00{op}|<\\" + "o" * 16_000)
@@ -125,7 +123,7 @@ def test_a_hand_written_op_with_any_name_draws(tmp_path):
     assert visible(out.op, 20) in texts(root) and "(custom _backward)" in texts(root)
 
 
-@needs_dot
+@pytest.mark.needs_dot
 def test_the_stepper_draws_nasty_names(tmp_path):
     x = Value(0.5, label=CONTROLS + SPECIALS)
     y = (x * x).tanh()
