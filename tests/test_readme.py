@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-WRITTEN = {"lecture.svg", "moons.json", "cut.json", "edited.json", "skipnet.json"}  # what the tour writes
+WRITTEN = {"backward.html", "lecture.svg", "moons.json", "cut.json", "edited.json", "skipnet.json"}  # what the tour writes
 
 
 @pytest.mark.needs_dot  # the tour saves a graph as SVG
