@@ -72,7 +72,7 @@ def main() -> None:
 
 def _pictures(demo: Demo, X: np.ndarray, y: np.ndarray, guesses: np.ndarray, confusion: np.ndarray,
               history: object) -> None:
-    fig, axes = plots.figure(ncols=8, width=1.3, height=1.6)
+    fig, axes = plots.figure(ncols=8, width=1.3, height=2.0)
     wrong = list(np.flatnonzero(guesses != y)[:4])
     shown = wrong + [i for i in range(len(y)) if i not in wrong][: 8 - len(wrong)]
     for ax, i in zip(axes, shown):

@@ -33,6 +33,7 @@ DEMOS = {
     "gradients": {"gradient_norms.png": [], "sigmoid_chain.svg": ["w1", "h1", "sigmoid"]},
     "multiclass": {"spiral_regions.png": []},
     "minima": {"minima.png": []},
+    "digits": {"digits_predictions.png": [], "digits_training.png": []},
 }
 DRAWS_GRAPHS = {demo for demo, files in DEMOS.items() if any(name.endswith(".svg") for name in files)}
 
@@ -167,3 +168,14 @@ def test_main_full_run_reaches_100_percent(tmp_path):
     stdout = run("main", "--out", str(tmp_path), timeout=180)
     assert "training accuracy 100%" in stdout
     assert re.search(r"first 100% training accuracy in epoch \d+", stdout)
+
+
+def test_digits_full_run_reaches_96_percent_on_the_test_digits(tmp_path):
+    """The real-data demo in full, compiled (about 10 s): at least 96% of the held-out digits right, and the
+    program it prints is the matrix form (one matmul per layer)."""
+    stdout = run("digits", "--out", str(tmp_path), timeout=300)
+    accuracy = float(re.search(r"test accuracy: ([\d.]+)%", stdout).group(1))
+    assert accuracy >= 96.0, stdout
+    assert "Z1 = X @ W1.T + b1" in stdout and "Z2 = A1 @ W2.T + b2" in stdout
+    assert re.search(r"compiled: [\d.]+ s for 40 epochs .*x eager batch mode\)", stdout)
+

@@ -5,7 +5,14 @@ The mirror of `autograd.core.floatmath.FloatMath` for `Batch` nodes, whose data 
 scalar Value or a number broadcast over the batch). Forward functions check their domain over the
 whole batch and raise FloatMath's error types, naming the first bad entry and its index; the op
 method adds the op's name. Functions used only inside derivative rules follow IEEE 754 as in
-FloatMath (inf/NaN, never an exception, no numpy warnings). Per-sample results equal FloatMath's.
+FloatMath (inf/NaN, never an exception).
+
+No function here lets numpy warn: where the scalar engine gives inf or NaN silently (1e308 * 10, inf -
+inf, 1 / 5e-324), so does a batch, per sample (`quiet`). Per-sample results equal FloatMath's, except
+that numpy's exp, log, log1p and power may differ from the C library's (math's) by 1 ulp and
+its tanh by 3 (`NUMPY_ULPS`, measured over dense grids by tests/autograd/core/test_numpy_ulps.py;
+sqrt, sin, cos and + - * / agree bit for bit); an op's batch result is within the bounds that
+test_precision.py lists (BATCH_BOUNDS) of its scalar result.
 
 `summary` is the one place an array is turned into text ("[100] mean 0.42"), for error
 messages, graph labels, the Stepper and explain alike: a batch is never printed in full.
@@ -13,12 +20,42 @@ messages, graph labels, the Stepper and explain alike: a batch is never printed 
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from .floatmath import EXP_MAX, MIN_NORMAL, SCALE
+from .floatmath import EXP_MAX, LN2, LN2_LO, MIN_NORMAL, SCALE, two_diff
+
+# The most numpy's functions differ from math's (ulps), on this project's machines (x86-64, numpy 2):
+# numpy has SIMD versions of its own for these; sqrt, sin and cos are the C library's or exact.
+NUMPY_ULPS = {"exp": 1, "log": 1, "log1p": 1, "power": 1, "tanh": 3, "sqrt": 0, "sin": 0, "cos": 0}
+
+try:  # numpy >= 2 keeps its error state in a context variable: setting it costs ~0.1 us, np.errstate ~1 us
+    _config = importlib.import_module("numpy._core._ufunc_config")
+    # silence(): stop numpy's floating-point warnings in this context; restore(its result) ends that.
+    silence: Callable[[], Any] = partial(_config._extobj_contextvar.set, _config._make_extobj(all="ignore"))
+    restore: Callable[[Any], Any] = _config._extobj_contextvar.reset
+except (ImportError, AttributeError):  # numpy 1.x: a per-thread setting
+    def _restore(token: Any) -> Any:
+        return np.seterr(**token)
+
+    silence, restore = partial(np.seterr, all="ignore"), _restore
+
+
+class quiet:
+    """`with quiet():` numpy gives inf and NaN silently, as Python's float arithmetic does (np.errstate, faster)."""
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> None:
+        self._token = silence()
+
+    def __exit__(self, *exc: object) -> None:
+        restore(self._token)
+
 
 _f64 = np.float64
 _ndarray = np.ndarray
@@ -35,7 +72,7 @@ def summary(x: Any, style: Callable[[float], str] = _short) -> str:
     x = np.asarray(x)
     if not x.size:
         return f"[{x.size}] empty"
-    with np.errstate(all="ignore"):
+    with quiet():
         mean = float(x.mean())
     return f"[{x.size}] mean {style(mean)}"
 
@@ -48,7 +85,7 @@ def first(mask: Any) -> int:
 
 def entry(x: Any, i: int, shape: tuple) -> float:
     """Entry i of x broadcast to `shape` (x may be a plain float)."""
-    return float(np.broadcast_to(x, shape)[i]) if np.ndim(x) else float(x)
+    return float(np.broadcast_to(x, shape).flat[i]) if np.ndim(x) else float(x)
 
 
 def finite(x: Any) -> bool:
@@ -62,13 +99,13 @@ def where_bad(x: Any) -> str:
     """ "nan at index 3" for the first NaN/inf entry of an array, or repr(x) for a float."""
     if x.__class__ is _ndarray and x.ndim:
         i = first(~np.isfinite(x))
-        return f"{float(x[i])!r} at index {i} (of {x.size})"
+        return f"{float(x.flat[i])!r} at index {i} (of {x.size})"
     return repr(float(x))
 
 
 def whole(y: Any) -> Any:
     """Entries of y that are whole numbers (inf and NaN are not, as float.is_integer says)."""
-    with np.errstate(invalid="ignore"):
+    with quiet():
         return np.isfinite(y) & (np.floor(y) == y)
 
 
@@ -80,7 +117,40 @@ def _finite_for(name: str, x: Any) -> None:
 
 
 class ArrayMath:
-    """numpy implementations of the functions the op table's rules call (see FloatMath)."""
+    """numpy implementations of the functions the op table's rules call (see FloatMath), without warnings."""
+
+    @staticmethod
+    def add(x: Any, y: Any) -> Any:
+        token = silence()  # (inline rather than `with quiet()`: the arithmetic ops are the hot path)
+        try:
+            return x + y
+        finally:
+            restore(token)
+
+    @staticmethod
+    def sub(x: Any, y: Any) -> Any:
+        token = silence()
+        try:
+            return x - y
+        finally:
+            restore(token)
+
+    @staticmethod
+    def mul(x: Any, y: Any) -> Any:
+        token = silence()
+        try:
+            return x * y
+        finally:
+            restore(token)
+
+    @staticmethod
+    def recip(x: Any) -> Any:
+        """1 / x, +-inf at +-0 (IEEE, as FloatMath.recip)."""
+        token = silence()
+        try:
+            return 1.0 / x
+        finally:
+            restore(token)
 
     @staticmethod
     def exp(x: Any) -> Any:
@@ -89,7 +159,7 @@ class ArrayMath:
             bad = x > EXP_MAX
             if bad.any():
                 i = first(bad)
-                raise OverflowError(f"exp({float(x[i])!r}) at index {i} is larger than the largest float "
+                raise OverflowError(f"exp({float(x.flat[i])!r}) at index {i} is larger than the largest float "
                                     f"(inputs up to ~709.78 work)")
         return np.exp(x)
 
@@ -97,7 +167,7 @@ class ArrayMath:
     def log(x: Any) -> Any:
         if not x.min() > 0.0:  # a NaN makes the min NaN, which also fails
             i = first(~(x > 0.0))
-            raise ValueError(f"log is defined for inputs > 0, got {float(x[i])!r} at index {i}")
+            raise ValueError(f"log is defined for inputs > 0, got {float(x.flat[i])!r} at index {i}")
         return np.log(x)
 
     @staticmethod
@@ -105,7 +175,7 @@ class ArrayMath:
         bad = x < 0.0
         if bad.any():
             i = first(bad)
-            raise ValueError(f"sqrt is defined for inputs >= 0, got {float(x[i])!r} at index {i}")
+            raise ValueError(f"sqrt is defined for inputs >= 0, got {float(x.flat[i])!r} at index {i}")
         return np.sqrt(x)
 
     @staticmethod
@@ -113,11 +183,12 @@ class ArrayMath:
         if y.__class__ is _ndarray:
             if not y.all():
                 i = first(y == 0.0)
-                raise ZeroDivisionError(f"division by zero ({entry(x, i, y.shape)!r} / {float(y[i])!r} "
+                raise ZeroDivisionError(f"division by zero ({entry(x, i, y.shape)!r} / {float(y.flat[i])!r} "
                                         f"at index {i})")
         elif y == 0.0:
             raise ZeroDivisionError(f"division by zero (every entry / {y!r})")
-        return x / y
+        with quiet():
+            return x / y
 
     @staticmethod
     def pow(x: Any, y: Any) -> Any:
@@ -131,7 +202,7 @@ class ArrayMath:
         if bad.any():
             i = first(bad)
             raise ZeroDivisionError(f"0.0 to a negative power ({entry(y, i, shape)!r}) divides by zero at index {i}")
-        with np.errstate(over="ignore"):
+        with quiet():
             out = np.power(x, y)
         bad = np.isinf(out) & np.isfinite(x) & np.isfinite(y)
         if bad.any():
@@ -142,8 +213,8 @@ class ArrayMath:
 
     @staticmethod
     def ipow(x: Any, y: Any) -> Any:
-        """IEEE power for derivative rules: inf for 0 to a negative power (either zero), NaN for complex."""
-        with np.errstate(all="ignore"):
+        """IEEE power (FloatMath.ipow): inf for 0 to a negative power (either zero), NaN for complex."""
+        with quiet():
             out = np.power(x, y)
         return np.where(np.equal(x, 0.0) & _less(y, 0.0), _inf, out)
 
@@ -151,7 +222,7 @@ class ArrayMath:
     def power_rule(x: Any, y: Any) -> Any:
         """y * x ** (y - 1), and 0 where y is 0, exact where y - 1 rounds, x ** (y - 1) overflows or
         underflows (the same cases and formulas as FloatMath.power_rule, per entry)."""
-        with np.errstate(all="ignore"):
+        with quiet():
             d = y - 1.0
             p = ArrayMath.ipow(x, d)
             shape = np.shape(p)
@@ -163,12 +234,15 @@ class ArrayMath:
             if fix.any():
                 fixed = p + p * (r * np.log(np.abs(x_)))
                 out = np.where(fix, y * np.where(negative, -np.abs(fixed), fixed), out)
-            tiny = (np.abs(p) < MIN_NORMAL) & ~np.equal(x_, 0.0)
+            tiny = (np.abs(p) < MIN_NORMAL) & ~np.equal(x_, 0.0) & np.isfinite(x_)  # (inf ** (y - 1) is 0: exact)
             if tiny.any():  # x ** (y - 1) underflowed
                 h = np.abs(x_) ** (d * 0.5)
                 h = np.where(r != 0.0, h + h * (r * 0.5 * np.log(np.abs(x_))), h)
                 odd = negative & (np.equal(np.mod(d, 2.0), 1.0) | (r != 0.0))
                 out = np.where(tiny, np.where(odd, -y, y) * h * h, out)
+            flip = negative & (r != 0.0) & np.isinf(p)  # x ** (y - 1) overflowed: the true exponent is odd
+            if flip.any():
+                out = np.where(flip, y * -np.abs(p), out)
             over = np.isinf(p) & ~np.equal(x_, 0.0) & _less(np.abs(y), 1.0)
             if over.any():  # x ** (y - 1) overflows, y * it need not
                 out = np.where(over, (y / x) * ArrayMath.ipow(x, y), out)
@@ -177,7 +251,7 @@ class ArrayMath:
     @staticmethod
     def ratio2(x: Any, y: Any, q: Any) -> Any:
         """x / y**2 given q = x / y, keeping the bits an underflowed q lost (as FloatMath.ratio2)."""
-        with np.errstate(all="ignore"):
+        with quiet():
             out = q / y
             low = (np.abs(q) < MIN_NORMAL) & ~(np.equal(q, 0.0) & np.equal(x, 0.0))
             if low.any():
@@ -187,7 +261,7 @@ class ArrayMath:
     @staticmethod
     def xlog(z: Any, x: Any, y: Any = None) -> Any:
         """z * log(x), 0 where z is 0, NaN where x <= 0, rebuilt where z = x ** y underflowed (as FloatMath.xlog)."""
-        with np.errstate(all="ignore"):
+        with quiet():
             out = np.where(_greater(x, 0.0), z * np.log(x), _nan)
             zero = np.equal(z, 0.0)
             if y is not None:  # z = x ** y underflowed (to 0 too: x > 0 and finite here)
@@ -222,7 +296,7 @@ class ArrayMath:
     def sech2(x: Any) -> Any:
         """1 - tanh(x)**2 as 4t / (1 + t * (2 + t)), t = e^(-2|x|) (FloatMath.sech2's formula, step for step; per
         entry it equals FloatMath's up to numpy's exp, which differs from math.exp by <= 1 ulp: tested)."""
-        with np.errstate(over="ignore"):  # -2|x| is -inf for |x| > 9e307: t = 0, as in FloatMath
+        with quiet():  # -2|x| is -inf for |x| > 9e307: t = 0, as in FloatMath
             t = np.exp(-2.0 * np.abs(x))
         return 4.0 * t / (1.0 + t * (2.0 + t))
 
@@ -238,12 +312,34 @@ class ArrayMath:
         return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
 
     @staticmethod
+    def logaddexp(x: Any, y: Any) -> Any:
+        """log(e^x + e^y): FloatMath.logaddexp's formula and edges, per entry."""
+        with quiet():
+            m, n = np.maximum(x, y), np.minimum(x, y)  # (NaN propagates)
+            d, e = two_diff(m, n)
+            t = np.exp(-d)
+            out = np.where(d == _inf, m, m + np.log1p(t - t * e))
+            return np.where(np.equal(x, y), (x + LN2) + LN2_LO, out)
+
+    @staticmethod
+    def dlogaddexp(x: Any, y: Any) -> Any:
+        """sigmoid(x - y) with x - y's rounding put back: FloatMath.dlogaddexp's formula, per entry."""
+        with quiet():
+            d, e = two_diff(x, y)
+            t = np.exp(-np.abs(d))
+            up = d >= 0.0
+            s = np.where(up, 1.0 / (1.0 + t), t / (1.0 + t))
+            c = np.where(up, s * t * s, s / (1.0 + t))
+            return np.where(e == e, s + c * e, s)
+
+    @staticmethod
     def relu(x: Any) -> Any:
         return np.maximum(x, 0.0)  # NaN stays NaN
 
     @staticmethod
     def leaky_relu(x: Any, slope: Any) -> Any:
-        return np.where(_greater(x, 0.0), x, slope * x)
+        with quiet():
+            return np.where(_greater(x, 0.0), x, slope * x)
 
     @staticmethod
     def step(x: Any) -> Any:
@@ -258,12 +354,14 @@ class ArrayMath:
     @staticmethod
     def total(x: Any) -> float:
         """The sum over the batch (the `sum` op's value)."""
-        return float(x.sum())
+        with quiet():
+            return float(x.sum())
 
     @staticmethod
     def average(x: Any) -> float:
         """The mean over the batch (the `mean` op's value)."""
-        return float(x.sum()) / x.size
+        with quiet():
+            return float(x.sum()) / x.size
 
     @staticmethod
     def ones(x: Any) -> Any:

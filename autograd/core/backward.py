@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import modes
-from .arraymath import finite, summary, where_bad
+from .arraymath import finite, quiet, summary, where_bad
 from .eager import add_to_grad, backward_floats
 from .errors import AnomalyError, describe
 from .floatmath import FloatMath
@@ -76,9 +76,11 @@ def _probe(node: Value) -> list[float]:
 
 
 def apply_chain_rule(node: Value) -> None:
-    """input.grad += d node / d input * node.grad, for each input of one node (floats)."""
-    for x, local in local_derivatives(node):
-        x.grad += local * node.grad
+    """input.grad += d node / d input * node.grad, for each input of one node (floats; a batch's overflow
+    gives inf silently, as a float's does)."""
+    with quiet():
+        for x, local in local_derivatives(node):
+            x.grad += local * node.grad
 
 
 def backward(root: Value, grad: Any = 1.0, create_graph: bool = False) -> None:
@@ -118,6 +120,11 @@ def propagate(order: list[Value], root: Value, seed: Any, m: Any = FloatMath) ->
     Terms are added in the eager pass's order, and a leaf's are summed on their own (the caller adds
     the total to the grad the leaf had), so `backward()` gives the same bits on either path.
     """
+    with quiet():  # a batch's overflow gives inf silently, as a float's does
+        return _propagate(order, root, seed, m)
+
+
+def _propagate(order: list[Value], root: Value, seed: Any, m: Any) -> dict[Value, Any]:
     grads: dict[Value, Any] = {root: seed}
     check = modes.checks_anomalies()
     for v in order:

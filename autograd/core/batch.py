@@ -22,8 +22,10 @@ from .builtin_ops import (
     COS,
     DIV,
     EXP,
+    IPOW,
     LEAKY_RELU,
     LOG,
+    LOGADDEXP,
     MEAN,
     MUL,
     NEG,
@@ -45,19 +47,24 @@ from .value import Value
 _new = object.__new__
 # The math helpers the rules call, as the rules name them.
 abs = ArrayMath.abs
+add = ArrayMath.add
 average = ArrayMath.average
 cos = ArrayMath.cos
 count = ArrayMath.count
 div = ArrayMath.div
+dlogaddexp = ArrayMath.dlogaddexp
 dsigmoid = ArrayMath.dsigmoid
 exp = ArrayMath.exp
 ipow = ArrayMath.ipow
 leaky_relu = ArrayMath.leaky_relu
 log = ArrayMath.log
+logaddexp = ArrayMath.logaddexp
+mul = ArrayMath.mul
 ones = ArrayMath.ones
 pow = ArrayMath.pow
 power_rule = ArrayMath.power_rule
 ratio2 = ArrayMath.ratio2
+recip = ArrayMath.recip
 relu = ArrayMath.relu
 sech2 = ArrayMath.sech2
 sigmoid = ArrayMath.sigmoid
@@ -66,6 +73,7 @@ sin = ArrayMath.sin
 softplus = ArrayMath.softplus
 sqrt = ArrayMath.sqrt
 step = ArrayMath.step
+sub = ArrayMath.sub
 tanh = ArrayMath.tanh
 total = ArrayMath.total
 xlog = ArrayMath.xlog
@@ -94,7 +102,7 @@ class Batch(BatchNode, Value, kind="batch"):
         a = self.data
         b = operand.data
         try:
-            out = a + b
+            out = add(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(ADD, error, (self, operand)) from None
         node = _new(Batch)
@@ -131,7 +139,7 @@ class Batch(BatchNode, Value, kind="batch"):
         a = operand.data
         b = self.data
         try:
-            out = a + b
+            out = add(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(ADD, error, (operand, self)) from None
         node = _new(Batch)
@@ -167,7 +175,7 @@ class Batch(BatchNode, Value, kind="batch"):
         a = self.data
         b = operand.data
         try:
-            out = a - b
+            out = sub(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(SUB, error, (self, operand)) from None
         node = _new(Batch)
@@ -204,7 +212,7 @@ class Batch(BatchNode, Value, kind="batch"):
         a = operand.data
         b = self.data
         try:
-            out = a - b
+            out = sub(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(SUB, error, (operand, self)) from None
         node = _new(Batch)
@@ -240,7 +248,7 @@ class Batch(BatchNode, Value, kind="batch"):
         a = self.data
         b = operand.data
         try:
-            out = a * b
+            out = mul(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(MUL, error, (self, operand)) from None
         node = _new(Batch)
@@ -277,7 +285,7 @@ class Batch(BatchNode, Value, kind="batch"):
         a = operand.data
         b = self.data
         try:
-            out = a * b
+            out = mul(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(MUL, error, (operand, self)) from None
         node = _new(Batch)
@@ -300,9 +308,9 @@ class Batch(BatchNode, Value, kind="batch"):
         return link(node, MUL, operand, self)
 
     def __truediv__(self, other: Node | Scalar | np.ndarray) -> Batch:
-        """div(a, b) = div(a, b)
+        """div(a, b) = a / b
 
-        d/da = 1 / b    (computed as 1.0 / b)
+        d/da = 1 / b    (computed as recip(b))
         d/db = -a / b**2    (computed as -ratio2(a, b, out))
         """
         operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, DIV)
@@ -328,7 +336,7 @@ class Batch(BatchNode, Value, kind="batch"):
             self._pending += 1  # one more user (the backward pass counts them down)
             operand._pending += 1
             try:
-                node._da = 1.0 / b
+                node._da = recip(b)
                 node._db = -ratio2(a, b, out) if operand.__class__ is Batch else summed(-ratio2(a, b, out))
             except ARITHMETIC_ERRORS as error:
                 raise op_error(DIV, error, (self, operand), "its derivative") from None
@@ -336,10 +344,10 @@ class Batch(BatchNode, Value, kind="batch"):
         return link(node, DIV, self, operand)
 
     def __rtruediv__(self, other: Node | Scalar | np.ndarray) -> Batch:
-        """div(a, b) = div(a, b)
+        """div(a, b) = a / b
 
         (the reflected form: operand is a, self is b)
-        d/da = 1 / b    (computed as 1.0 / b)
+        d/da = 1 / b    (computed as recip(b))
         d/db = -a / b**2    (computed as -ratio2(a, b, out))
         """
         operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, DIV)
@@ -365,7 +373,7 @@ class Batch(BatchNode, Value, kind="batch"):
             operand._pending += 1  # one more user (the backward pass counts them down)
             self._pending += 1
             try:
-                node._da = 1.0 / b if operand.__class__ is Batch else summed(1.0 / b)
+                node._da = recip(b) if operand.__class__ is Batch else summed(recip(b))
                 node._db = -ratio2(a, b, out)
             except ARITHMETIC_ERRORS as error:
                 raise op_error(DIV, error, (operand, self), "its derivative") from None
@@ -373,7 +381,7 @@ class Batch(BatchNode, Value, kind="batch"):
         return link(node, DIV, operand, self)
 
     def __pow__(self, other: Node | Scalar | np.ndarray) -> Batch:
-        """pow(a, b) = pow(a, b)
+        """pow(a, b) = a ** b
 
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
         d/db = a**b * log(a)    (computed as xlog(out, a, b))
@@ -409,7 +417,7 @@ class Batch(BatchNode, Value, kind="batch"):
         return link(node, POW, self, operand)
 
     def __rpow__(self, other: Node | Scalar | np.ndarray) -> Batch:
-        """pow(a, b) = pow(a, b)
+        """pow(a, b) = a ** b
 
         (the reflected form: operand is a, self is b)
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
@@ -445,11 +453,84 @@ class Batch(BatchNode, Value, kind="batch"):
             return node
         return link(node, POW, operand, self)
 
+    def _ipow(self, other: Node | Scalar | np.ndarray) -> Batch:
+        """ipow(a, b) = ipow(a, b)
+
+        d/da = b * a**(b - 1)    (computed as power_rule(a, b))
+        d/db = a**b * log(a)    (computed as xlog(out, a, b))
+        """
+        operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, IPOW)
+        if operand is None:  # (a number or an array became a constant; anything else cannot take part)
+            return NotImplemented
+        if type(operand) is Batch and operand.data.size != self.data.size:
+            raise mismatch(IPOW, self, operand)
+        a = self.data
+        b = operand.data
+        try:
+            out = ipow(a, b)
+        except ARITHMETIC_ERRORS as error:
+            raise op_error(IPOW, error, (self, operand)) from None
+        node = _new(Batch)
+        node.data = out
+        node.grad = UNREACHED
+        node._pending = 0
+        node._scope = modes.scope_path
+        if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
+            node._op = IPOW
+            node._a = self
+            node._b = operand
+            self._pending += 1  # one more user (the backward pass counts them down)
+            operand._pending += 1
+            try:
+                node._da = power_rule(a, b)
+                node._db = xlog(out, a, b) if operand.__class__ is Batch else summed(xlog(out, a, b))
+            except ARITHMETIC_ERRORS as error:
+                raise op_error(IPOW, error, (self, operand), "its derivative") from None
+            return node
+        return link(node, IPOW, self, operand)
+
+    def _ripow(self, other: Node | Scalar | np.ndarray) -> Batch:
+        """ipow(a, b) = ipow(a, b)
+
+        (the reflected form: operand is a, self is b)
+        d/da = b * a**(b - 1)    (computed as power_rule(a, b))
+        d/db = a**b * log(a)    (computed as xlog(out, a, b))
+        """
+        operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, IPOW)
+        if operand is None:  # (a number or an array became a constant; anything else cannot take part)
+            return NotImplemented
+        if type(operand) is Batch and operand.data.size != self.data.size:
+            raise mismatch(IPOW, operand, self)
+        a = operand.data
+        b = self.data
+        try:
+            out = ipow(a, b)
+        except ARITHMETIC_ERRORS as error:
+            raise op_error(IPOW, error, (operand, self)) from None
+        node = _new(Batch)
+        node.data = out
+        node.grad = UNREACHED
+        node._pending = 0
+        node._scope = modes.scope_path
+        if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
+            node._op = IPOW
+            node._a = operand
+            node._b = self
+            operand._pending += 1  # one more user (the backward pass counts them down)
+            self._pending += 1
+            try:
+                node._da = power_rule(a, b) if operand.__class__ is Batch else summed(power_rule(a, b))
+                node._db = xlog(out, a, b)
+            except ARITHMETIC_ERRORS as error:
+                raise op_error(IPOW, error, (operand, self), "its derivative") from None
+            return node
+        return link(node, IPOW, operand, self)
+
     def _leaky_relu(self, other: Node | Scalar | np.ndarray) -> Batch:
         """leaky_relu(a, b) = leaky_relu(a, b)
 
-        d/da = 1 if a > 0 else b    (computed as step(a) + (1.0 - step(a)) * b)
-        d/db = 0 if a > 0 else a    (computed as (1.0 - step(a)) * a)
+        d/da = 1 if a > 0 else b    (computed as leaky_relu(2.0 * step(a) - 1.0, -b))
+        d/db = 0 if a > 0 else a    (computed as 0.0 - relu(-a))
         """
         operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, LEAKY_RELU)
         if operand is None:  # (a number or an array became a constant; anything else cannot take part)
@@ -474,8 +555,8 @@ class Batch(BatchNode, Value, kind="batch"):
             self._pending += 1  # one more user (the backward pass counts them down)
             operand._pending += 1
             try:
-                node._da = step(a) + (1.0 - step(a)) * b
-                node._db = (1.0 - step(a)) * a if operand.__class__ is Batch else summed((1.0 - step(a)) * a)
+                node._da = leaky_relu(2.0 * step(a) - 1.0, -b)
+                node._db = 0.0 - relu(-a) if operand.__class__ is Batch else summed(0.0 - relu(-a))
             except ARITHMETIC_ERRORS as error:
                 raise op_error(LEAKY_RELU, error, (self, operand), "its derivative") from None
             return node
@@ -485,8 +566,8 @@ class Batch(BatchNode, Value, kind="batch"):
         """leaky_relu(a, b) = leaky_relu(a, b)
 
         (the reflected form: operand is a, self is b)
-        d/da = 1 if a > 0 else b    (computed as step(a) + (1.0 - step(a)) * b)
-        d/db = 0 if a > 0 else a    (computed as (1.0 - step(a)) * a)
+        d/da = 1 if a > 0 else b    (computed as leaky_relu(2.0 * step(a) - 1.0, -b))
+        d/db = 0 if a > 0 else a    (computed as 0.0 - relu(-a))
         """
         operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, LEAKY_RELU)
         if operand is None:  # (a number or an array became a constant; anything else cannot take part)
@@ -511,12 +592,85 @@ class Batch(BatchNode, Value, kind="batch"):
             operand._pending += 1  # one more user (the backward pass counts them down)
             self._pending += 1
             try:
-                node._da = step(a) + (1.0 - step(a)) * b if operand.__class__ is Batch else summed(step(a) + (1.0 - step(a)) * b)
-                node._db = (1.0 - step(a)) * a
+                node._da = leaky_relu(2.0 * step(a) - 1.0, -b) if operand.__class__ is Batch else summed(leaky_relu(2.0 * step(a) - 1.0, -b))
+                node._db = 0.0 - relu(-a)
             except ARITHMETIC_ERRORS as error:
                 raise op_error(LEAKY_RELU, error, (operand, self), "its derivative") from None
             return node
         return link(node, LEAKY_RELU, operand, self)
+
+    def logaddexp(self, other: Node | Scalar | np.ndarray) -> Batch:
+        """logaddexp(a, b) = logaddexp(a, b)
+
+        d/da = e^a / (e^a + e^b)    (computed as dlogaddexp(a, b))
+        d/db = e^b / (e^a + e^b)    (computed as dlogaddexp(b, a))
+        """
+        operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, LOGADDEXP)
+        if operand is None:  # (a number or an array became a constant; anything else cannot take part)
+            return NotImplemented
+        if type(operand) is Batch and operand.data.size != self.data.size:
+            raise mismatch(LOGADDEXP, self, operand)
+        a = self.data
+        b = operand.data
+        try:
+            out = logaddexp(a, b)
+        except ARITHMETIC_ERRORS as error:
+            raise op_error(LOGADDEXP, error, (self, operand)) from None
+        node = _new(Batch)
+        node.data = out
+        node.grad = UNREACHED
+        node._pending = 0
+        node._scope = modes.scope_path
+        if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
+            node._op = LOGADDEXP
+            node._a = self
+            node._b = operand
+            self._pending += 1  # one more user (the backward pass counts them down)
+            operand._pending += 1
+            try:
+                node._da = dlogaddexp(a, b)
+                node._db = dlogaddexp(b, a) if operand.__class__ is Batch else summed(dlogaddexp(b, a))
+            except ARITHMETIC_ERRORS as error:
+                raise op_error(LOGADDEXP, error, (self, operand), "its derivative") from None
+            return node
+        return link(node, LOGADDEXP, self, operand)
+
+    def _rlogaddexp(self, other: Node | Scalar | np.ndarray) -> Batch:
+        """logaddexp(a, b) = logaddexp(a, b)
+
+        (the reflected form: operand is a, self is b)
+        d/da = e^a / (e^a + e^b)    (computed as dlogaddexp(a, b))
+        d/db = e^b / (e^a + e^b)    (computed as dlogaddexp(b, a))
+        """
+        operand = other if type(other) is Batch or type(other) is Value else batch_operand(other, self, LOGADDEXP)
+        if operand is None:  # (a number or an array became a constant; anything else cannot take part)
+            return NotImplemented
+        if type(operand) is Batch and operand.data.size != self.data.size:
+            raise mismatch(LOGADDEXP, operand, self)
+        a = operand.data
+        b = self.data
+        try:
+            out = logaddexp(a, b)
+        except ARITHMETIC_ERRORS as error:
+            raise op_error(LOGADDEXP, error, (operand, self)) from None
+        node = _new(Batch)
+        node.data = out
+        node.grad = UNREACHED
+        node._pending = 0
+        node._scope = modes.scope_path
+        if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
+            node._op = LOGADDEXP
+            node._a = operand
+            node._b = self
+            operand._pending += 1  # one more user (the backward pass counts them down)
+            self._pending += 1
+            try:
+                node._da = dlogaddexp(a, b) if operand.__class__ is Batch else summed(dlogaddexp(a, b))
+                node._db = dlogaddexp(b, a)
+            except ARITHMETIC_ERRORS as error:
+                raise op_error(LOGADDEXP, error, (operand, self), "its derivative") from None
+            return node
+        return link(node, LOGADDEXP, operand, self)
 
     def __neg__(self) -> Batch:
         """neg(a) = -a
@@ -602,7 +756,7 @@ class Batch(BatchNode, Value, kind="batch"):
     def log(self) -> Batch:
         """log(a) = log(a)
 
-        d/da = 1 / a    (computed as 1.0 / a)
+        d/da = 1 / a    (computed as recip(a))
         """
         a = self.data
         try:
@@ -620,7 +774,7 @@ class Batch(BatchNode, Value, kind="batch"):
             node._b = None
             self._pending += 1  # one more user (the backward pass counts them down)
             try:
-                node._da = 1.0 / a
+                node._da = recip(a)
             except ARITHMETIC_ERRORS as error:
                 raise op_error(LOG, error, (self,), "its derivative") from None
             return node

@@ -12,23 +12,34 @@ from __future__ import annotations
 from .define import define_op
 from .op import OPS
 
-ADD = define_op("add", "a + b", ("1.0", "1.0"), symbol="+", method="__add__")
-SUB = define_op("sub", "a - b", ("1.0", "-1.0"), symbol="-", method="__sub__")
-MUL = define_op("mul", "a * b", ("b", "a"), symbol="*", method="__mul__")
+# The arithmetic values are helper calls, not operators, so that a batch's overflow (1e308 * 10) gives inf
+# silently as a float's does: ArrayMath's helpers keep numpy quiet (FloatMath's are the operators).
+ADD = define_op("add", "add(a, b)", ("1.0", "1.0"), symbol="+", method="__add__")
+SUB = define_op("sub", "sub(a, b)", ("1.0", "-1.0"), symbol="-", method="__sub__")
+MUL = define_op("mul", "mul(a, b)", ("b", "a"), symbol="*", method="__mul__")
 # d/db = -a / b**2 is -out / b, except where out = a / b underflowed (ratio2 keeps those bits).
-DIV = define_op("div", "div(a, b)", ("1.0 / b", "-ratio2(a, b, out)"), symbol="/", notation=("1 / b", "-a / b**2"),
+DIV = define_op("div", "div(a, b)", ("recip(b)", "-ratio2(a, b, out)"), symbol="/", notation=("1 / b", "-a / b**2"),
                 method="__truediv__")
 POW = define_op("pow", "pow(a, b)", ("power_rule(a, b)", "xlog(out, a, b)"), symbol="**",
                 notation=("b * a**(b - 1)", "a**b * log(a)"), method="__pow__")
+# pow with IEEE's answers instead of errors: inf at 0 to a negative power, NaN for a complex power. Derivative
+# graphs (create_graph) use it where pow would raise, so that an infinite derivative has derivatives too.
+IPOW = define_op("ipow", "ipow(a, b)", ("power_rule(a, b)", "xlog(out, a, b)"), symbol="ipow",
+                 notation=("b * a**(b - 1)", "a**b * log(a)"), method="_ipow", reflected="_ripow")
 # The slope is an input, so a Value slope is learnable (PReLU); a number becomes a constant.
-# (Value.leaky_relu(slope=0.01) calls this method with the default filled in.)
-LEAKY_RELU = define_op("leaky_relu", "leaky_relu(a, b)", ("step(a) + (1.0 - step(a)) * b", "(1.0 - step(a)) * a"),
+# (Value.leaky_relu(slope=0.01) calls this method with the default filled in.) The rules pick rather than blend
+# (step(a) + (1 - step(a)) * b would be 0 * inf = NaN at an infinite slope or input): d/da is leaky_relu(+-1, -b),
+# 1 or b; d/db is min(a, 0).
+LEAKY_RELU = define_op("leaky_relu", "leaky_relu(a, b)", ("leaky_relu(2.0 * step(a) - 1.0, -b)", "0.0 - relu(-a)"),
                        notation=("1 if a > 0 else b", "0 if a > 0 else a"), method="_leaky_relu",
                        reflected="_rleaky_relu")
+# log(e^a + e^b) without overflow (max + log1p(e^-|a - b|)); d/da = sigmoid(a - b) to full precision.
+LOGADDEXP = define_op("logaddexp", "logaddexp(a, b)", ("dlogaddexp(a, b)", "dlogaddexp(b, a)"),
+                      notation=("e^a / (e^a + e^b)", "e^b / (e^a + e^b)"), reflected="_rlogaddexp")
 NEG = define_op("neg", "-a", ("-1.0",), method="__neg__")
 ABS = define_op("abs", "abs(a)", ("sign(a)",), method="__abs__")
 EXP = define_op("exp", "exp(a)", ("out",), notation=("exp(a)",))
-LOG = define_op("log", "log(a)", ("1.0 / a",), notation=("1 / a",))
+LOG = define_op("log", "log(a)", ("recip(a)",), notation=("1 / a",))
 SQRT = define_op("sqrt", "sqrt(a)", ("0.5 * ipow(out, -1.0)",), notation=("1 / (2 * sqrt(a))",))
 # The textbook forms cancel near saturation (1 - out * out is 0.0 from a = 19.1, out * (1 - out) from
 # a = 36.7; at tanh 14.2 / sigmoid 30 only a few digits are right): the rules are the stable

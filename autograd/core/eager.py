@@ -22,13 +22,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from .arraymath import restore, silence
 from .node import Node
 from .op import CONST
 from .order import clear_counts, count_users, raise_cycle
 
 
 def backward_floats(root: Node, start: Any) -> None:
-    """Gradients of `root` (seeded with `start`) into the grad of every node below it."""
+    """Gradients of `root` (seeded with `start`) into the grad of every node below it. A batch's products
+    that overflow give inf silently, as floats' do (numpy is kept quiet for the pass)."""
+    token = silence()
+    try:
+        _backward_floats(root, start)
+    finally:
+        restore(token)
+
+
+def _backward_floats(root: Node, start: Any) -> None:
     leaves: list[tuple[Node, Any]] = []  # (leaf, the grad it had before this pass), in the order reached
     try:
         fits = _sweep(root, start, leaves)

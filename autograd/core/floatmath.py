@@ -11,12 +11,14 @@ inf for 0 to a negative power), because a derivative may be infinite where the v
 from __future__ import annotations
 
 import math
+import operator
 
 EXP_MAX = 709.782712893384  # math.log(sys.float_info.max)
 MIN_NORMAL = 2.2250738585072014e-308  # sys.float_info.min: below it a float has fewer than 53 bits
 _exp, _sin, _cos = math.exp, math.sin, math.cos
 _INFINITIES = (math.inf, -math.inf)
 SCALE = 120  # ratio2 scales by 2**SCALE so that an underflowed quotient keeps its bits
+LN2, LN2_LO = 0.6931471805599453, 2.3190468138462996e-17  # log(2) = LN2 + LN2_LO to ~107 bits
 
 
 def exponent_residual(y: float, d: float) -> float:
@@ -24,8 +26,26 @@ def exponent_residual(y: float, d: float) -> float:
     return (y - d) - 1.0 if abs(y) >= 1.0 else y - (d + 1.0)
 
 
+def two_diff(x: float, y: float) -> tuple[float, float]:
+    """(s, e) with s = fl(x - y) and s + e = x - y exactly (Knuth's TwoSum; e is NaN where s is infinite)."""
+    s = x - y
+    t = s - x
+    return s, (x - (s - t)) - (y + t)
+
+
 class FloatMath:
     """Plain-float implementations of the functions the op table's rules call."""
+
+    # The arithmetic ops' values, as helpers rather than inline operators so that ArrayMath's versions can
+    # keep numpy quiet where the result overflows (C builtins: a call costs a few ns on the hot path).
+    add = staticmethod(operator.add)
+    sub = staticmethod(operator.sub)
+    mul = staticmethod(operator.mul)
+
+    @staticmethod
+    def recip(x: float) -> float:
+        """1 / x for derivative rules (div's and log's), IEEE at zero: +-inf, where Python raises."""
+        return 1.0 / x if x else math.copysign(math.inf, x)
 
     @staticmethod
     def exp(x: float) -> float:
@@ -65,11 +85,12 @@ class FloatMath:
 
     @staticmethod
     def ipow(x: float, y: float) -> float:
-        """IEEE power for derivative rules: 0 to a negative power is inf, never an exception."""
+        """IEEE power, for derivative rules and the `ipow` op: never an exception. 0 (either zero) to a negative
+        power is inf, a negative base to a non-integer power NaN, an overflow +-inf; elsewhere Python's x ** y."""
         if x == 0.0 and y < 0.0:
             return math.inf
-        if x < 0.0 and not float(y).is_integer():
-            return math.nan
+        if -math.inf < x < 0.0 and not float(y).is_integer() and y not in _INFINITIES:  # ((-0.5) ** inf is 0.0,
+            return math.nan  # (-inf) ** 0.5 is inf: real)
         try:
             return x**y
         except OverflowError:
@@ -95,7 +116,7 @@ class FloatMath:
             return y * p
         if (p == math.inf or p == -math.inf) and x != 0.0 and abs(y) < 1.0:  # x ** (y - 1) overflows, y * it need not
             return (y / x) * FloatMath.ipow(x, y)
-        if abs(p) < MIN_NORMAL and x != 0.0:  # x ** (y - 1) underflowed (few bits left), y * it need not:
+        if abs(p) < MIN_NORMAL and 0.0 < abs(x) < math.inf:  # x ** (y - 1) underflowed (few bits), y * it need not:
             h = abs(x) ** (d * 0.5)  # from the normal half power, rounding once at the end
             if r != 0.0:
                 h += h * (r * 0.5 * math.log(abs(x)))
@@ -105,6 +126,8 @@ class FloatMath:
                 p += p * (r * math.log(x))
             else:  # x < 0, y an even integer: x ** (y - 1) < 0
                 p = -abs(p + p * (r * math.log(-x)))
+        elif r != 0.0 and x < 0.0:  # x ** (y - 1) overflowed (the ipow op): odd, so -inf
+            p = -abs(p)
         return y * p
 
     @staticmethod
@@ -181,6 +204,42 @@ class FloatMath:
     def softplus(x: float) -> float:
         """log(1 + e^x) = max(x, 0) + log1p(e^-|x|), stable for any finite x."""
         return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+    @staticmethod
+    def logaddexp(x: float, y: float) -> float:
+        """log(e^x + e^y) = m + log1p(e^-d), m = max(x, y), d = m - min(x, y): no overflow, numpy's answers at
+        the infinities (-inf for -inf and -inf, inf for inf and anything but NaN).
+
+        d is rounded, by e (two_diff): e^-(d + e) = e^-d * (1 - e) puts it back, else |d| * 2**-53 of the
+        log1p term would be lost (~|d| ulps where it counts). Within 2 ulp where m >= 0 or m + log1p(...)
+        does not cancel; where it does (m < 0 and the result smaller than |m|: log(e^x + e^y) near 0, both
+        inputs in (-1.39, 0)), within 2 ulp of m: the last bits there would need e^x to twice a float's
+        precision (test_precision.py measures both).
+        """
+        if x == y:  # (also both infinite, where d is NaN) log(2 e^x)
+            return (x + LN2) + LN2_LO
+        m, n = (x, y) if x > y else (y, x)
+        d, e = two_diff(m, n)
+        if d == math.inf:  # m = inf, n = -inf, or d overflowed (m and n huge, opposite signs): e^-d = 0
+            return m
+        t = _exp(-d)  # (a NaN input gives NaN from here on)
+        return m + math.log1p(t - t * e)
+
+    @staticmethod
+    def dlogaddexp(x: float, y: float) -> float:
+        """e^x / (e^x + e^y) = sigmoid(x - y) (logaddexp's derivative), to a few ulps: x - y = d + e exactly
+        (two_diff), and sigmoid(d + e) = s + s * (1 - s) * e, s = sigmoid(d); 1 - s is t * s (d >= 0, with
+        t = e^-d) or 1 / (1 + t) (d < 0, t = e^d) with no cancellation. NaN where x - y is (inf and inf)."""
+        d, e = two_diff(x, y)
+        if d >= 0.0:
+            t = _exp(-d)
+            s = 1.0 / (1.0 + t)
+            c = s * t * s
+        else:
+            t = _exp(d)  # (NaN for NaN)
+            s = t / (1.0 + t)
+            c = s / (1.0 + t)
+        return s if e != e else s + c * e  # (e is NaN where d is infinite or NaN)
 
     @staticmethod
     def relu(x: float) -> float:

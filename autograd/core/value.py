@@ -22,8 +22,10 @@ from .builtin_ops import (
     COS,
     DIV,
     EXP,
+    IPOW,
     LEAKY_RELU,
     LOG,
+    LOGADDEXP,
     MEAN,
     MUL,
     NEG,
@@ -45,19 +47,24 @@ from .op import custom
 _new = object.__new__
 # The math helpers the rules call, as the rules name them.
 abs = FloatMath.abs
+add = FloatMath.add
 average = FloatMath.average
 cos = FloatMath.cos
 count = FloatMath.count
 div = FloatMath.div
+dlogaddexp = FloatMath.dlogaddexp
 dsigmoid = FloatMath.dsigmoid
 exp = FloatMath.exp
 ipow = FloatMath.ipow
 leaky_relu = FloatMath.leaky_relu
 log = FloatMath.log
+logaddexp = FloatMath.logaddexp
+mul = FloatMath.mul
 ones = FloatMath.ones
 pow = FloatMath.pow
 power_rule = FloatMath.power_rule
 ratio2 = FloatMath.ratio2
+recip = FloatMath.recip
 relu = FloatMath.relu
 sech2 = FloatMath.sech2
 sigmoid = FloatMath.sigmoid
@@ -66,6 +73,7 @@ sin = FloatMath.sin
 softplus = FloatMath.softplus
 sqrt = FloatMath.sqrt
 step = FloatMath.step
+sub = FloatMath.sub
 tanh = FloatMath.tanh
 total = FloatMath.total
 xlog = FloatMath.xlog
@@ -142,7 +150,7 @@ class Value(Node, kind="scalar"):
         a = self.data
         b = operand.data
         try:
-            out = a + b
+            out = add(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(ADD, error, (self, operand)) from None
         node = _new(Value)
@@ -177,7 +185,7 @@ class Value(Node, kind="scalar"):
         a = operand.data
         b = self.data
         try:
-            out = a + b
+            out = add(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(ADD, error, (operand, self)) from None
         node = _new(Value)
@@ -211,7 +219,7 @@ class Value(Node, kind="scalar"):
         a = self.data
         b = operand.data
         try:
-            out = a - b
+            out = sub(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(SUB, error, (self, operand)) from None
         node = _new(Value)
@@ -246,7 +254,7 @@ class Value(Node, kind="scalar"):
         a = operand.data
         b = self.data
         try:
-            out = a - b
+            out = sub(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(SUB, error, (operand, self)) from None
         node = _new(Value)
@@ -280,7 +288,7 @@ class Value(Node, kind="scalar"):
         a = self.data
         b = operand.data
         try:
-            out = a * b
+            out = mul(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(MUL, error, (self, operand)) from None
         node = _new(Value)
@@ -315,7 +323,7 @@ class Value(Node, kind="scalar"):
         a = operand.data
         b = self.data
         try:
-            out = a * b
+            out = mul(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(MUL, error, (operand, self)) from None
         node = _new(Value)
@@ -338,9 +346,9 @@ class Value(Node, kind="scalar"):
         return link(node, MUL, operand, self)
 
     def __truediv__(self, other: Value | Scalar) -> Value:
-        """div(a, b) = div(a, b)
+        """div(a, b) = a / b
 
-        d/da = 1 / b    (computed as 1.0 / b)
+        d/da = 1 / b    (computed as recip(b))
         d/db = -a / b**2    (computed as -ratio2(a, b, out))
         """
         operand = other if type(other) is Value else scalar_constant(other, DIV)  # a number: a constant
@@ -364,7 +372,7 @@ class Value(Node, kind="scalar"):
             self._pending += 1  # one more user (the backward pass counts them down)
             operand._pending += 1
             try:
-                node._da = 1.0 / b
+                node._da = recip(b)
                 node._db = -ratio2(a, b, out)
             except ARITHMETIC_ERRORS as error:
                 raise op_error(DIV, error, (self, operand), "its derivative") from None
@@ -372,10 +380,10 @@ class Value(Node, kind="scalar"):
         return link(node, DIV, self, operand)
 
     def __rtruediv__(self, other: Value | Scalar) -> Value:
-        """div(a, b) = div(a, b)
+        """div(a, b) = a / b
 
         (the reflected form: operand is a, self is b)
-        d/da = 1 / b    (computed as 1.0 / b)
+        d/da = 1 / b    (computed as recip(b))
         d/db = -a / b**2    (computed as -ratio2(a, b, out))
         """
         operand = other if type(other) is Value else scalar_constant(other, DIV)  # a number: a constant
@@ -399,7 +407,7 @@ class Value(Node, kind="scalar"):
             operand._pending += 1  # one more user (the backward pass counts them down)
             self._pending += 1
             try:
-                node._da = 1.0 / b
+                node._da = recip(b)
                 node._db = -ratio2(a, b, out)
             except ARITHMETIC_ERRORS as error:
                 raise op_error(DIV, error, (operand, self), "its derivative") from None
@@ -407,7 +415,7 @@ class Value(Node, kind="scalar"):
         return link(node, DIV, operand, self)
 
     def __pow__(self, other: Value | Scalar) -> Value:
-        """pow(a, b) = pow(a, b)
+        """pow(a, b) = a ** b
 
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
         d/db = a**b * log(a)    (computed as xlog(out, a, b))
@@ -441,7 +449,7 @@ class Value(Node, kind="scalar"):
         return link(node, POW, self, operand)
 
     def __rpow__(self, other: Value | Scalar) -> Value:
-        """pow(a, b) = pow(a, b)
+        """pow(a, b) = a ** b
 
         (the reflected form: operand is a, self is b)
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
@@ -475,11 +483,80 @@ class Value(Node, kind="scalar"):
             return node
         return link(node, POW, operand, self)
 
+    def _ipow(self, other: Value | Scalar) -> Value:
+        """ipow(a, b) = ipow(a, b)
+
+        d/da = b * a**(b - 1)    (computed as power_rule(a, b))
+        d/db = a**b * log(a)    (computed as xlog(out, a, b))
+        """
+        operand = other if type(other) is Value else scalar_constant(other, IPOW)  # a number: a constant
+        if operand is None:
+            return NotImplemented
+        a = self.data
+        b = operand.data
+        try:
+            out = ipow(a, b)
+        except ARITHMETIC_ERRORS as error:
+            raise op_error(IPOW, error, (self, operand)) from None
+        node = _new(Value)
+        node.data = out
+        node.grad = UNREACHED
+        node._pending = 0
+        node._scope = modes.scope_path
+        if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
+            node._op = IPOW
+            node._a = self
+            node._b = operand
+            self._pending += 1  # one more user (the backward pass counts them down)
+            operand._pending += 1
+            try:
+                node._da = power_rule(a, b)
+                node._db = xlog(out, a, b)
+            except ARITHMETIC_ERRORS as error:
+                raise op_error(IPOW, error, (self, operand), "its derivative") from None
+            return node
+        return link(node, IPOW, self, operand)
+
+    def _ripow(self, other: Value | Scalar) -> Value:
+        """ipow(a, b) = ipow(a, b)
+
+        (the reflected form: operand is a, self is b)
+        d/da = b * a**(b - 1)    (computed as power_rule(a, b))
+        d/db = a**b * log(a)    (computed as xlog(out, a, b))
+        """
+        operand = other if type(other) is Value else scalar_constant(other, IPOW)  # a number: a constant
+        if operand is None:
+            return NotImplemented
+        a = operand.data
+        b = self.data
+        try:
+            out = ipow(a, b)
+        except ARITHMETIC_ERRORS as error:
+            raise op_error(IPOW, error, (operand, self)) from None
+        node = _new(Value)
+        node.data = out
+        node.grad = UNREACHED
+        node._pending = 0
+        node._scope = modes.scope_path
+        if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
+            node._op = IPOW
+            node._a = operand
+            node._b = self
+            operand._pending += 1  # one more user (the backward pass counts them down)
+            self._pending += 1
+            try:
+                node._da = power_rule(a, b)
+                node._db = xlog(out, a, b)
+            except ARITHMETIC_ERRORS as error:
+                raise op_error(IPOW, error, (operand, self), "its derivative") from None
+            return node
+        return link(node, IPOW, operand, self)
+
     def _leaky_relu(self, other: Value | Scalar) -> Value:
         """leaky_relu(a, b) = leaky_relu(a, b)
 
-        d/da = 1 if a > 0 else b    (computed as step(a) + (1.0 - step(a)) * b)
-        d/db = 0 if a > 0 else a    (computed as (1.0 - step(a)) * a)
+        d/da = 1 if a > 0 else b    (computed as leaky_relu(2.0 * step(a) - 1.0, -b))
+        d/db = 0 if a > 0 else a    (computed as 0.0 - relu(-a))
         """
         operand = other if type(other) is Value else scalar_constant(other, LEAKY_RELU)  # a number: a constant
         if operand is None:
@@ -502,8 +579,8 @@ class Value(Node, kind="scalar"):
             self._pending += 1  # one more user (the backward pass counts them down)
             operand._pending += 1
             try:
-                node._da = step(a) + (1.0 - step(a)) * b
-                node._db = (1.0 - step(a)) * a
+                node._da = leaky_relu(2.0 * step(a) - 1.0, -b)
+                node._db = 0.0 - relu(-a)
             except ARITHMETIC_ERRORS as error:
                 raise op_error(LEAKY_RELU, error, (self, operand), "its derivative") from None
             return node
@@ -513,8 +590,8 @@ class Value(Node, kind="scalar"):
         """leaky_relu(a, b) = leaky_relu(a, b)
 
         (the reflected form: operand is a, self is b)
-        d/da = 1 if a > 0 else b    (computed as step(a) + (1.0 - step(a)) * b)
-        d/db = 0 if a > 0 else a    (computed as (1.0 - step(a)) * a)
+        d/da = 1 if a > 0 else b    (computed as leaky_relu(2.0 * step(a) - 1.0, -b))
+        d/db = 0 if a > 0 else a    (computed as 0.0 - relu(-a))
         """
         operand = other if type(other) is Value else scalar_constant(other, LEAKY_RELU)  # a number: a constant
         if operand is None:
@@ -537,12 +614,81 @@ class Value(Node, kind="scalar"):
             operand._pending += 1  # one more user (the backward pass counts them down)
             self._pending += 1
             try:
-                node._da = step(a) + (1.0 - step(a)) * b
-                node._db = (1.0 - step(a)) * a
+                node._da = leaky_relu(2.0 * step(a) - 1.0, -b)
+                node._db = 0.0 - relu(-a)
             except ARITHMETIC_ERRORS as error:
                 raise op_error(LEAKY_RELU, error, (operand, self), "its derivative") from None
             return node
         return link(node, LEAKY_RELU, operand, self)
+
+    def logaddexp(self, other: Value | Scalar) -> Value:
+        """logaddexp(a, b) = logaddexp(a, b)
+
+        d/da = e^a / (e^a + e^b)    (computed as dlogaddexp(a, b))
+        d/db = e^b / (e^a + e^b)    (computed as dlogaddexp(b, a))
+        """
+        operand = other if type(other) is Value else scalar_constant(other, LOGADDEXP)  # a number: a constant
+        if operand is None:
+            return NotImplemented
+        a = self.data
+        b = operand.data
+        try:
+            out = logaddexp(a, b)
+        except ARITHMETIC_ERRORS as error:
+            raise op_error(LOGADDEXP, error, (self, operand)) from None
+        node = _new(Value)
+        node.data = out
+        node.grad = UNREACHED
+        node._pending = 0
+        node._scope = modes.scope_path
+        if modes.plain_recording and (self._op is not CONST or operand._op is not CONST):
+            node._op = LOGADDEXP
+            node._a = self
+            node._b = operand
+            self._pending += 1  # one more user (the backward pass counts them down)
+            operand._pending += 1
+            try:
+                node._da = dlogaddexp(a, b)
+                node._db = dlogaddexp(b, a)
+            except ARITHMETIC_ERRORS as error:
+                raise op_error(LOGADDEXP, error, (self, operand), "its derivative") from None
+            return node
+        return link(node, LOGADDEXP, self, operand)
+
+    def _rlogaddexp(self, other: Value | Scalar) -> Value:
+        """logaddexp(a, b) = logaddexp(a, b)
+
+        (the reflected form: operand is a, self is b)
+        d/da = e^a / (e^a + e^b)    (computed as dlogaddexp(a, b))
+        d/db = e^b / (e^a + e^b)    (computed as dlogaddexp(b, a))
+        """
+        operand = other if type(other) is Value else scalar_constant(other, LOGADDEXP)  # a number: a constant
+        if operand is None:
+            return NotImplemented
+        a = operand.data
+        b = self.data
+        try:
+            out = logaddexp(a, b)
+        except ARITHMETIC_ERRORS as error:
+            raise op_error(LOGADDEXP, error, (operand, self)) from None
+        node = _new(Value)
+        node.data = out
+        node.grad = UNREACHED
+        node._pending = 0
+        node._scope = modes.scope_path
+        if modes.plain_recording and (operand._op is not CONST or self._op is not CONST):
+            node._op = LOGADDEXP
+            node._a = operand
+            node._b = self
+            operand._pending += 1  # one more user (the backward pass counts them down)
+            self._pending += 1
+            try:
+                node._da = dlogaddexp(a, b)
+                node._db = dlogaddexp(b, a)
+            except ARITHMETIC_ERRORS as error:
+                raise op_error(LOGADDEXP, error, (operand, self), "its derivative") from None
+            return node
+        return link(node, LOGADDEXP, operand, self)
 
     def __neg__(self) -> Value:
         """neg(a) = -a
@@ -628,7 +774,7 @@ class Value(Node, kind="scalar"):
     def log(self) -> Value:
         """log(a) = log(a)
 
-        d/da = 1 / a    (computed as 1.0 / a)
+        d/da = 1 / a    (computed as recip(a))
         """
         a = self.data
         try:
@@ -646,7 +792,7 @@ class Value(Node, kind="scalar"):
             node._b = None
             self._pending += 1  # one more user (the backward pass counts them down)
             try:
-                node._da = 1.0 / a
+                node._da = recip(a)
             except ARITHMETIC_ERRORS as error:
                 raise op_error(LOG, error, (self,), "its derivative") from None
             return node

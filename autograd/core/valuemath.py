@@ -5,19 +5,26 @@ derivative computed with it can be differentiated again (grad of grad). Piecewis
 pieces (step, sign) are constants: their own derivative is zero. Batches work too (the methods
 dispatch on the class; constants are computed with `ArrayMath`), except where a batch would need
 a graph through a pole for some samples and not others: that raises a ValueError saying so.
+
+Where a local derivative is infinite or NaN (x ** -1 at 1e-200, sqrt' at 0, d/db of (-2) ** b), it is
+still a graph, never a constant: a constant's derivatives are 0, so grad(grad(f)) would give 0 where
+the first order gave inf. A power that would raise is built with the `ipow` op (IEEE: inf at a pole,
+whose derivatives are the IEEE infinities again) and an undefined value as NaN times its inputs.
 """
 
 from __future__ import annotations
 
 import math
+import operator
 from operator import methodcaller
 from typing import Any
 
 import numpy as np
 
-from .arraymath import ArrayMath, first, whole
+from .arraymath import ArrayMath, first, quiet
 from .floatmath import MIN_NORMAL, SCALE, FloatMath, exponent_residual
-from .node import Node, constant
+from .node import Node, apply, constant
+from .op import OPS
 
 Value = Any  # every function here takes and returns Values (or Batches): their operators are generated
 
@@ -37,6 +44,11 @@ def _batched(*xs: Any) -> bool:
 def _mixed(what: str, bad: np.ndarray) -> ValueError:
     return ValueError(f"create_graph: {what} at sample {first(bad)} but not at every sample; a batch graph cannot "
                       f"take that derivative for some samples only: differentiate those samples in scalar mode")
+
+
+def _undefined(*inputs: Value) -> Value:
+    """NaN as a graph of `inputs`: its derivatives are NaN too (a constant NaN's would be 0)."""
+    return sum(inputs[1:], inputs[0]) * math.nan
 
 
 def _sech2_tails(a: Value) -> Value:
@@ -64,6 +76,32 @@ class ValueMath:
     total = staticmethod(methodcaller("sum"))
     average = staticmethod(methodcaller("mean"))
     abs = staticmethod(abs)
+    add = staticmethod(operator.add)
+    sub = staticmethod(operator.sub)
+    mul = staticmethod(operator.mul)
+
+    @staticmethod
+    def recip(a: Any) -> Value:
+        """1 / a; where a is 0, ipow(a, -1) (inf, with the derivative -inf: a graph, as ipow's)."""
+        x = _data(a)
+        if not (np.equal(x, 0.0).any() if _batched(x) else x == 0.0):
+            return 1.0 / a
+        return ValueMath.ipow(a, -1.0)
+
+    @staticmethod
+    def logaddexp(a: Any, b: Any) -> Value:
+        """The logaddexp op itself: its graph has the op's derivatives, and theirs (any order)."""
+        return apply(OPS["logaddexp"], a, b)
+
+    @staticmethod
+    def dlogaddexp(a: Any, b: Any) -> Value:
+        """sigmoid(a - b), plus what rounding a - b lost (a constant, FloatMath.dlogaddexp's value minus the
+        graph's: exact, so the value is FloatMath's bit for bit; its own derivative is below the rounding)."""
+        s = ValueMath.sigmoid(a - b)
+        x, y = _data(a), _data(b)
+        with quiet():
+            lost = (ArrayMath if _batched(x, y) else FloatMath).dlogaddexp(x, y) - s.data
+        return s + _const(lost) if np.any(lost) else s
 
     @staticmethod
     def leaky_relu(a: Any, slope: Any) -> Any:
@@ -79,19 +117,13 @@ class ValueMath:
 
     @staticmethod
     def ipow(a: Any, b: Any) -> Value:
-        """a ** b, or a constant inf/nan where FloatMath.ipow gives one (no graph through a pole)."""
+        """a ** b (the pow op) where that is finite; elsewhere (a pole, a complex power, an overflow) the ipow
+        op, whose value is FloatMath.ipow's inf or NaN and whose derivatives are IEEE's too."""
         x, y = _data(a), _data(b)
-        if _batched(x, y):
-            pole = (np.equal(x, 0.0) & np.less(y, 0.0)) | (np.less(x, 0.0) & ~whole(y))
-            if pole.all():
-                return _const(ArrayMath.ipow(x, y))
-            if pole.any():
-                raise _mixed("the derivative has a pole (0 to a negative power, or a complex power)", pole)
+        p = ArrayMath.ipow(x, y) if _batched(x, y) else FloatMath.ipow(x, y)
+        if np.isfinite(p).all() if _batched(p) else math.isfinite(p):
             return a**b
-        p = FloatMath.ipow(x, y)
-        if not math.isfinite(p):  # a pole, a complex power, or an overflow (inf, as FloatMath.ipow)
-            return _const(p)
-        return a**b
+        return apply(OPS["ipow"], a, b)
 
     @staticmethod
     def power_rule(a: Any, b: Any) -> Value:
@@ -108,26 +140,29 @@ class ValueMath:
         p = ValueMath.ipow(a, d)
         pd = _data(p)
         if _batched(x, y, pd):
-            with np.errstate(all="ignore"):
+            with quiet():
                 dd = np.asarray(_data(d))
                 r = np.where(np.abs(y) >= 1.0, (y - dd) - 1.0, y - (dd + 1.0))
                 fix = (r != 0.0) & (np.abs(pd) > 0.0) & (np.abs(pd) < math.inf)
-                if fix.any() and np.isfinite(pd).all():
+                if fix.any() and np.isfinite(pd).all():  # (p * 0 would be NaN at an infinite sample)
                     c = np.where(fix, r * np.log(np.abs(np.broadcast_to(x, fix.shape))), 0.0)
-                    p = (p + p * _const(c)) * _const(np.where(fix & np.less(x, 0.0), -1.0, 1.0))
+                    p = p + p * _const(c)
+                flip = (r != 0.0) & np.less(x, 0.0)  # the rounded exponent is even, the true one odd
+                if flip.any():
+                    p = p * _const(np.where(flip, -1.0, 1.0))
             return b * p
         if abs(pd) == math.inf and x != 0.0 and abs(y) < 1.0:  # as FloatMath.power_rule
             return (b / a) * ValueMath.ipow(a, b)
         r = exponent_residual(y, _data(d))
-        if abs(pd) < MIN_NORMAL and x != 0.0:  # as FloatMath.power_rule: from the normal half power
+        if abs(pd) < MIN_NORMAL and 0.0 < abs(x) < math.inf:  # as FloatMath.power_rule: from the normal half power
             h = ValueMath.ipow(abs(a) if x < 0.0 else a, d * 0.5)
             if r != 0.0:
                 h = h + h * _const(r * 0.5 * math.log(abs(x)))
             return (-b if x < 0.0 and (_data(d) % 2.0 == 1.0 or r != 0.0) else b) * h * h
         if r != 0.0 and 0.0 < abs(pd) < math.inf:
             p = p + p * _const(r * math.log(abs(x)))
-            if x < 0.0:
-                p = -p
+        if r != 0.0 and x < 0.0:  # the rounded exponent is even, the true one odd (also where p is inf)
+            p = -p
         return b * p
 
     @staticmethod
@@ -136,12 +171,14 @@ class ValueMath:
         (a * 2**SCALE / b / b) / 2**SCALE, whose graph keeps the bits too."""
         x, q = _data(a), _data(out)
         if _batched(x, q):
-            with np.errstate(all="ignore"):
+            with quiet():
                 low = (np.abs(q) < MIN_NORMAL) & ~(np.equal(q, 0.0) & np.equal(x, 0.0))
             if not low.any():
                 return out / b
             if low.all():
                 return a * 2.0**SCALE / b / b * 2.0**-SCALE
+            if not (np.isfinite(x).all() and np.isfinite(q).all()):  # a blend would be inf * 0 = NaN there:
+                return out / b  # keep the infinities, not the bits of the underflowed quotients (first order has)
             mask = low.astype(np.float64)  # each sample through its own branch; the other's term is 0
             return out * _const(1.0 - mask) / b + a * _const(mask * 2.0**SCALE) / b / b * 2.0**-SCALE
         if abs(q) >= MIN_NORMAL or q == 0.0 and x == 0.0 or q != q:
@@ -176,23 +213,29 @@ class ValueMath:
 
     @staticmethod
     def xlog(z: Value, a: Value, b: Value | None = None) -> Value:
-        """z * log(a), 0 where z is 0, a constant NaN where a < 0 (as FloatMath.xlog; a scalar z = a ** b that
-        underflowed is rebuilt from a ** (b / 2) as there; a batch keeps z * log(a))."""
+        """z * log(a), 0 where z is 0 (a zero base: PyTorch's 0 too), NaN where a < 0 (as FloatMath.xlog: NaN
+        whose derivatives are NaN, as log(a)'s; a scalar z = a ** b that underflowed is rebuilt from
+        a ** (b / 2) as there; a batch keeps z * log(a))."""
         zd, ad = _data(z), _data(a)
         if _batched(zd, ad, _data(b) if b is not None else 0.0):
             if np.all(np.equal(zd, 0.0)):
                 return _const(0.0)
             bad = ~np.greater(ad, 0.0)
+            if bad.all() and not np.equal(zd, 0.0).any():
+                return _undefined(z, a)
+            infinite = np.equal(ad, math.inf) & np.equal(zd, 0.0)  # inf ** -b: 0, where z * log(a) would be 0 * inf
+            if infinite.any():  # (not every z is 0: see above)
+                raise _mixed("the base of a power is inf (the derivative 0 * log(inf) is 0)", infinite)
             if bad.any():
-                if (bad | np.equal(zd, 0.0)).all():
+                if (bad | np.equal(zd, 0.0)).all():  # NaN at some samples, 0 at the others: no one graph
                     return _const(ArrayMath.xlog(zd, ad))
                 raise _mixed("the base of a power is <= 0", bad)
             return z * ValueMath.log(a)
         rebuild = b is not None and abs(zd) < MIN_NORMAL and 0.0 < ad < math.inf  # as FloatMath.xlog
         if zd == 0.0 and not rebuild:
             return _const(0.0)
-        if ad <= 0.0:
-            return _const(math.nan)
+        if not ad > 0.0:  # (NaN too)
+            return _undefined(z, a)
         if rebuild and b is not None:
             h = a ** (b * 0.5)
             return h * ValueMath.log(a) * h

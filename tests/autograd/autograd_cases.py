@@ -15,7 +15,29 @@ import operator
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from autograd import Value
+from autograd import Batch, Value
+
+
+def _node(x: Any) -> Any:
+    """x as a node: a number becomes a constant Value (an array a constant Batch)."""
+    return x if isinstance(x, Value) else Value(x, requires_grad=False)
+
+
+def _reflected(method: str) -> Callable[..., Any]:
+    """An op reached by a method name, `a.method(b)`; a number on the left, or a scalar Value with a Batch on
+    the right, takes b's reflected form (its generated `_r...` method), as Python does for an operator.
+    (A scalar Value's generated method returns NotImplemented for a Batch: see test_batch.py.)"""
+
+    def f(a: Any, b: Any) -> Any:
+        if isinstance(a, Value) and not (type(a) is Value and isinstance(b, Batch)):
+            return getattr(a, method)(b)
+        return getattr(b, "_r" + method.lstrip("_"))(a)
+
+    return f
+
+
+def _logaddexp(a: float, b: float) -> float:
+    return max(a, b) + math.log1p(math.exp(-abs(a - b)))
 
 
 def _sigmoid(a: float) -> float:
@@ -37,6 +59,8 @@ APPLY: dict[str, Callable[..., Any]] = {
     "div": operator.truediv,
     "pow": operator.pow,
     "leaky_relu": lambda a, slope: a.leaky_relu(slope),
+    "ipow": _reflected("_ipow"),
+    "logaddexp": _reflected("logaddexp"),
 }
 
 # The value each op must compute, from the math module or its closed form.
@@ -57,6 +81,8 @@ REFERENCE: dict[str, Callable[..., float]] = {
     "mul": lambda a, b: a * b,
     "div": lambda a, b: a / b,
     "pow": math.pow,
+    "ipow": math.pow,
+    "logaddexp": _logaddexp,
     "leaky_relu": lambda a, slope: a if a > 0 else slope * a,
     "sum": lambda a: a,  # a scalar is a batch of one sample: the reductions are the identity on it
     "mean": lambda a: a,
@@ -103,17 +129,22 @@ POINTS: dict[str, list[Sample]] = {
         S(-2.0, 3.0, const=(1,)), S(-1.5, 2.0, const=(1,)), S(-2.0, -3.0, const=(1,)),  # negative base
         S(4.0, 0.5, const=(1,)), S(2.0, 1.5, const=(0,)),  # sqrt-like power, number ** Value
     ],
+    "logaddexp": [
+        S(0.5, -1.0), S(-3.0, 2.0), S(1.0, 1.0), S(-0.4, -1.1), S(12.0, -9.0), S(-20.0, -21.5),
+        S(2.5, 4.0, const=(1,)), S(2.5, 4.0, const=(0,)),
+    ],
     "leaky_relu": [
         S(-1.2, 0.01), S(0.8, 0.01), S(-2.0, 0.2), S(3.0, 0.3),  # learnable slope (PReLU)
         S(-1.5, 0.1, const=(1,)), S(0.7, 0.1, const=(1,)),
     ],
 }
 
+POINTS["ipow"] = POINTS["pow"]  # pow with IEEE's inf/NaN instead of errors: the same where both are finite
 POINTS["sum"] = [S(-1.5), S(0.0), S(2.5)]
 POINTS["mean"] = [S(-1.5), S(0.0), S(2.5)]
 
 # Ops whose third derivative is checked (smooth on the sample points, non-zero higher derivatives).
-SMOOTH = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "softplus", "sqrt", "pow", "div", "mul")
+SMOOTH = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "softplus", "sqrt", "pow", "ipow", "div", "mul", "logaddexp")
 
 # Ops with a kink at 0 in their first input: not differentiable there.
 KINKS = ("abs", "relu", "leaky_relu")

@@ -353,10 +353,23 @@ def test_grad_of_grad_through_a_batch():
     close(h, np.mean(-2 * xs * xs * t * (1 - t * t)))
 
 
-def test_create_graph_refuses_a_pole_at_some_samples_only():
-    z = Value(np.array([0.0, 1.0]))
+def test_create_graph_carries_a_pole_at_some_samples_only_per_sample():
+    """sqrt' = 0.5 * ipow(out, -1) is inf at 0 and its derivative -inf (the ipow op), the others as scalars."""
+    z = Value(np.array([0.0, 1.0, 4.0]))
+    (g,) = gradients(z.sqrt().sum(), [z], create_graph=True)
+    (h,) = gradients(g.sum(), [z])
+    assert g.data.tolist() == [math.inf, 0.5, 0.25]
+    assert h.tolist() == [-math.inf, -0.25, grad(grad(lambda v: v.sqrt()))(4.0)]
+
+
+def test_create_graph_refuses_a_negative_base_at_some_samples_only():
+    """d/db of a ** b is NaN where a < 0 and a graph elsewhere: a batch graph cannot be both."""
+    a, b = Value(np.array([-2.0, 2.0])), Value(3.0)
     with pytest.raises(ValueError, match="create_graph.*sample 0.*scalar mode"):
-        gradients(z.sqrt().sum(), [z], create_graph=True)
+        gradients((a**b).sum(), [b], create_graph=True)
+    a, b = Value(np.array([math.inf, 2.0])), Value(-1.0)  # inf ** -1 = 0: d/db = 0 * log(inf) is 0, not NaN
+    with pytest.raises(ValueError, match=r"create_graph: the base of a power is inf .* at sample 0"):
+        gradients((a**b).sum(), [b], create_graph=True)
 
 
 def test_grad_of_a_function_of_an_array_is_per_sample():

@@ -24,6 +24,7 @@ SETTINGS = settings(max_examples=250, deadline=None, derandomize=True, database=
 # Constants mixed in, per op: (left-operand choices, right-operand choices).
 CONSTANTS = {
     "pow": ((0.5, 2.0, 3.0), (2.0, 3.0, -1.0, 0.5, 1.5, -2.0)),
+    "ipow": ((0.5, 2.0, 3.0), (2.0, 3.0, -1.0, 0.5, 1.5, -2.0)),
     "div": ((-1.5, 2.0), (2.0, -0.5, 3.0)),
     "leaky_relu": ((), (0.01, 0.2)),
 }
@@ -41,7 +42,7 @@ def safe(name: str, spec: tuple, args: list[float]) -> bool:
         return abs(args[1]) > 0.05
     if name == "exp":
         return args[0] < 8.0
-    if name == "pow":
+    if name in ("pow", "ipow"):
         a, b = args
         exponent_is_node = spec[1][0] == "node"
         if exponent_is_node or not float(b).is_integer():
