@@ -3,12 +3,14 @@
 Subpackages, each importing only those before it:
     autograd.core      the op table (define_op), Value and Batch, graph order, backward, modes
     autograd.functional, autograd.check   grad / value_and_grad, gradcheck
+    autograd.compiled  compile(fn): a graph traced once, run as a numpy program
     autograd.notation  how nodes are written as text (names, numbers, formulas), for the two below
     autograd.viz       draw_dot and SVG files (Graphviz)
-    autograd.teach     Stepper, explain, tape: the text that teaches the backward pass
+    autograd.teach     Stepper (and its HTML player), explain, tape; Jupyter displays
 """
 
 from .check import gradcheck
+from .compiled import CompileCheckError, CompileError, compile, sampled
 from .core import (
     OPS,
     AnomalyError,
@@ -29,7 +31,7 @@ from .core import (
     topological_sort,
 )
 from .functional import grad, value_and_grad
-from .teach import Explanation, Stepper, explain, tape
+from .teach import Explanation, GraphTooBigError, Stepper, explain, tape
 from .viz import GraphvizError, GraphvizNotFoundError, GraphvizRenderError, draw_dot, save_svg
 
 __all__ = [
@@ -37,5 +39,6 @@ __all__ = [
     "no_grad", "enable_grad", "scope", "detect_anomaly", "gradcheck", "backward_order", "topological_sort",
     "local_derivatives", "AnomalyError", "GradcheckError", "GraphCycleError",
     "draw_dot", "save_svg", "GraphvizError", "GraphvizNotFoundError", "GraphvizRenderError",
-    "explain", "Explanation", "tape", "Stepper",
+    "explain", "Explanation", "tape", "Stepper", "GraphTooBigError",
+    "compile", "CompileError", "CompileCheckError", "sampled",
 ]
