@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-WRITTEN = {"backward.html", "lecture.svg", "moons.json", "cut.json", "edited.json", "skipnet.json"}  # what the tour writes
+# what the tour writes
+WRITTEN = {"backward.html", "lecture.svg", "moons.json", "cut.json", "edited.json", "skipnet.json"}
 
 
 @pytest.mark.needs_dot  # the tour saves a graph as SVG

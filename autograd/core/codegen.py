@@ -94,14 +94,26 @@ def method_source(op: Op, kind: Kind, reflected: bool = False) -> str:
     name = _reflected(op) if reflected else op.method
     OP = op.name.upper()
     binary = op.arity == 2
+    lift = kind.lift.format(OP=OP, A=A, B=B) if binary else ""
+    if binary and not reflected and kind is SCALAR and not name.startswith("_"):  # a method, not an operator
+        lift = lift.replace("\n            return NotImplemented", PLAIN_FALLBACK.format(
+            name=op.name, reflected=_reflected(op)), 1)
     return METHOD.format(
         method=name, params=f", other: {kind.operand}" if binary else "", result=result, doc=doc, OP=OP,
-        lift=kind.lift.format(OP=OP, A=A, B=B) if binary else "", A=A, B=B if binary else "None",
+        lift=lift, A=A, B=B if binary else "None",
         load_b=f"\n        b = {B}.data" if binary else "", value=op.value,
         inputs=f"({A}, {B})" if binary else f"({A},)",
         needs_grad=f"({A}._op is not CONST or {B}._op is not CONST)" if binary else f"{A}._op is not CONST",
         d0=d[0], count_b=f"\n            {B}._pending += 1" if binary else "",
         store_db=f"\n                node._db = {d[1]}" if binary else "")
+
+
+# x.logaddexp(y) is a method call, not an operator: Python will not try y's reflected method for it, so the
+# generated method does (a Value with a Batch: the Batch's method), and refuses anything else by name.
+PLAIN_FALLBACK = """
+            if isinstance(other, Node):
+                return other.{reflected}(self)
+            raise TypeError(f"{name}: takes a number or a Value, got {{type(other).__name__}}: {{other!r}}")"""
 
 
 def _reflected(op: Op) -> str:

@@ -629,7 +629,9 @@ class Value(Node, kind="scalar"):
         """
         operand = other if type(other) is Value else scalar_constant(other, LOGADDEXP)  # a number: a constant
         if operand is None:
-            return NotImplemented
+            if isinstance(other, Node):
+                return other._rlogaddexp(self)
+            raise TypeError(f"logaddexp: takes a number or a Value, got {type(other).__name__}: {other!r}")
         a = self.data
         b = operand.data
         try:

@@ -123,8 +123,12 @@ def test_a_batch_on_either_side_and_create_graph_per_sample():
         assert h[i] == pytest.approx(grad(grad(lambda t: t.logaddexp(1.5)))(v), rel=1e-14, abs=1e-300)
 
 
-@pytest.mark.xfail(strict=True, reason="Value's generated logaddexp returns NotImplemented for a Batch: the "
-                                       "codegen's scalar lift gives a method (not an operator) no reflected fallback")
 def test_a_scalar_value_with_a_batch_on_the_right():
     out = Value(1.5).logaddexp(Value(np.array([0.5, -3.0])))
     assert isinstance(out, Batch)
+
+
+def test_logaddexp_refuses_what_is_not_a_number_or_a_value():
+    with pytest.raises(TypeError, match="logaddexp: takes a number or a Value, got str"):
+        Value(1.0).logaddexp("2")  # type: ignore[arg-type]
+
