@@ -86,7 +86,7 @@ def main() -> None:
         print(f"  backward() -> {name}.grad: {w.grad:+.10f}")
         print(f"  central difference:      {numeric:+.10f}   (eps = {EPS:g})")
     print(f"\nlargest disagreement between the three: {worst:.2e}")
-    demo.graph(C, "chain_rule_graph.svg", parameters=p.values(),
+    demo.graph(C, "chain_rule_graph.svg", parameters=p.values(), rankdir="TB",
                title="C = (y_hat - y)^2 / 2 for the 3-2-1 network, after C.backward()")
 
     section(f"one gradient-descent step: w = w - lr * dC/dw, lr = {LR}")

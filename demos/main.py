@@ -52,7 +52,7 @@ def one_neuron(demo: Demo, model: MLP, x: list[float]) -> None:
     print(f"neuron 1 of layer 1 on sample 1: out = relu(w1*x1 + w2*x2 + b) = {out.data:.4f}")
     for v in [*inputs, *neuron.parameters()]:
         print(f"  d out/d {v.label:<2} = {v.grad:.4f}")
-    demo.graph(out, "moons_neuron.svg", parameters=neuron.parameters(),
+    demo.graph(out, "moons_neuron.svg", parameters=neuron.parameters(), rankdir="TB",
                title="first hidden neuron on the first sample, after out.backward()")
 
 
