@@ -55,7 +55,7 @@ class Backward:
             x = [i.args[0] for i in group.items]
             if first.args[0].batch:
                 scaled = d if op.name == "sum" else f"{d} / n"
-                self.add(x, Read(f"np.broadcast_to({scaled}, (n, {group.size}))", False))
+                self.add(x, Read(f"np.multiply.outer(ones, {scaled})", True))  # (n, g): the share of each sample
             else:
                 self.add(x, Read(d, False))
             return
@@ -72,7 +72,7 @@ class Backward:
             except ValueError:
                 text = substitute(f"({rule}) * GRAD", {**reads, "GRAD": d})
             if group.batch and not x[0].batch:  # a number shared by every sample: its share summed
-                text = f"np.add.reduce({text}, axis=0)"
+                text = f"ones @ ({text})"
             self.add(x, Read(text, text != d, full=True))
 
     def linear(self, group: Group, d: str) -> None:
@@ -83,7 +83,7 @@ class Backward:
         if id(group) in self.w.biases:
             where_b, b = self.w.biases[id(group)]
             self.lines.append(f"d{b} = dP[{where_b}]")
-            self.lines.append(f"d{b} += np.add.reduce({d}, axis=0)")
+            self.lines.append(f"d{b} += ones @ {d}")
         if ":" in where:
             self.lines.append(f"d{w} = dP[{where}].reshape({group.size}, {size})")
             self.lines.append(f"d{w} += {d}.T @ {x.text}")
@@ -101,11 +101,11 @@ class Backward:
             flat = [(t, s, m) for m, ts in enumerate(terms) for t, s in ts if t.batch == batch and t.kind != "const"]
             if not any(t.needs_grad for t, _, _ in flat):
                 continue
-            source = d if batch or not group.batch else f"np.add.reduce({d}, axis=0)"
+            source = d if batch or not group.batch else f"(ones @ {d})"
             part = self.layout.select(group.size, source, [m for _, _, m in flat], batch and group.batch, True)
             if not part.full:  # one member's gradient, shared by all its terms: spread it to one per term
-                shape = f"(n, {len(flat)})" if batch and group.batch else f"({len(flat)},)"
-                part = Read(f"np.broadcast_to({part.text}, {shape})", False)
+                axis = ", axis=1" if batch and group.batch else ""
+                part = Read(f"np.repeat({part.text}, {len(flat)}{axis})", True)
             text = part.text
             if any(s < 0 for _, s, _ in flat):
                 text = f"{text} * {self.layout.constant('sign', np.array([s for _, s, _ in flat]))}"

@@ -75,7 +75,7 @@ class Writer:
         if op.reduces:
             if not first.args[0].batch:  # a reduction of one number is that number
                 return f"np.array({reads[0]})"
-            total = f"np.add.reduce({reads[0]}, axis=0)"
+            total = f"ones @ {reads[0]}"  # (a sum over the samples: BLAS, faster than a strided reduce)
             return total if op.name == "sum" else f"{total} / n"
         return substitute(op.value, dict(zip(op.inputs, reads)))
 

@@ -24,7 +24,7 @@ from .layout import Layout, parameter_order
 from .trace import Trace
 
 HELPERS = {name: getattr(ArrayMath, name) for name in dir(ArrayMath) if not name.startswith("_")}
-RESERVED = {"np", "n", "P", "P0", "C", "dP", "t", "forward", "backward", *HELPERS}
+RESERVED = {"np", "n", "ones", "P", "P0", "C", "dP", "t", "forward", "backward", *HELPERS}
 
 
 class Program:
@@ -126,14 +126,9 @@ class Program:
 
     def accumulate(self, grads: np.ndarray) -> None:
         """Add each parameter's gradient into its `.grad`, as eager backward() does (the same float sums)."""
-        params = self.parameters
-        old = np.array([p.grad for p in params])
-        if old.dtype == float:  # (a grad that is a Value, after create_graph, makes it an object array)
-            new = (old + grads).tolist()
-            deque(map(setattr, params, repeat("grad"), new), maxlen=0)
-        else:
-            for p, g in zip(params, grads.tolist()):
-                p.grad += g
+        params = self.parameters  # (Python's float additions: the same sums as numpy's, without the conversion)
+        new = [p.grad + g for p, g in zip(params, grads.tolist())]
+        deque(map(setattr, params, repeat("grad"), new), maxlen=0)
 
 
 def _arrange(leaves: list[Group], work: list[Group]) -> None:
@@ -164,10 +159,11 @@ def _source(name: str, arguments: list[str], forward: list[str], backward: list[
     lines = [f"# {name}, compiled by chainrule: P holds the {layout.parameters} parameters, "
              f"{', '.join(arguments)} the inputs (n samples x columns).",
              *([f"# constants: {constants}"] if constants else []), "",
-             f"def forward({args}):", f"    n = {arguments[0]}.shape[0]",
+             f"def forward({args}):", f"    n = {arguments[0]}.shape[0]", "    ones = np.ones(n)",
              *(f"    {line}" for line in forward), f"    return ({', '.join(saved)}{',' if len(saved) == 1 else ''})"]
     if differentiable:
         lines += ["", "", f"def backward({', '.join([args, *saved])}):", f"    n = {arguments[0]}.shape[0]",
+                  "    ones = np.ones(n)",
                   f"    dP = np.zeros({layout.parameters})",
                   *(f"    {line}" for line in backward), "    return dP"]
     return "\n".join(lines) + "\n"

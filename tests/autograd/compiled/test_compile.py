@@ -202,3 +202,25 @@ def test_sampled_batches_are_drawn_again_at_every_call() -> None:
     assert w.grad == out.data  # d/dw sum(w * x * mask) = sum(x * mask) = the loss at w = 1
     checked = autograd.compile(lambda x: (w * x * autograd.sampled(mask, len(x))).sum(), check_every=1)
     checked(x).backward()  # in checking mode the program uses the eager run's draws: no false alarm
+
+
+def test_checking_mode_accepts_a_gradient_that_cancels_to_zero_in_another_order() -> None:
+    """An eager grad of exactly 0.0 may come out 1e-19 from the program's sums: not a mismatch."""
+    layers = mlp([2, 8, 8, 1], seed=1)
+    X, y = data(100, 2)
+    autograd.compile(hinge_l2(layers), check_every=1)(X, y).backward()
+
+
+def test_a_weight_matrix_with_a_missing_weight_next_to_a_sum_over_all_parameters() -> None:
+    """A member of a linear group without a weight on some x reads a zero kept after P (P0), while an L2
+    term reads P whole: both, forward and backward."""
+    w1, w2, w3 = Value(0.5), Value(-0.3), Value(0.2)
+
+    def fn(X, y):
+        a = w1 * X[0] + w2 * X[1] + 1.0
+        b = w3 * X[0] + 1.0  # the same depth, no weight on X[1]
+        return (a * b).mean() + (w1 * w1 + w2 * w2 + w3 * w3)
+
+    program = autograd.compile(fn).trace(np.array([[1.0, 2.0], [3.0, 4.0]]), np.zeros(2))
+    assert "P0 = np.append(P, 0.0)" in str(program)
+    assert_same_gradients(fn, [w1, w2, w3], np.array([[1.0, 2.0], [3.0, 4.0]]), np.zeros(2))
