@@ -4,6 +4,7 @@ Subpackages, each importing only those before it:
     autograd.core      the op table (define_op), Value and Batch, graph order, backward, modes
     autograd.functional, autograd.check   grad / value_and_grad, gradcheck
     autograd.compiled  compile(fn): a graph traced once, run as a numpy program
+    autograd.names     the names a model gives its nodes (dotted, or the textbook's w1_4,2, z1_4, ...)
     autograd.notation  how nodes are written as text (names, numbers, formulas), for the two below
     autograd.viz       draw_dot and SVG files (Graphviz)
     autograd.teach     Stepper (and its HTML player), explain, tape; Jupyter displays

@@ -8,19 +8,20 @@ Five problems stop an MLP from learning, and each is plain in the textbook's qua
 - exploding gradients: the same product grows instead, and one step of gradient descent overshoots;
 - NaN or inf: after the first one everything downstream is NaN too, so only the first says where.
 Everything is computed with numpy from the weights (fast enough to run every epoch, see `check_epoch`).
+This file finds the problems; what it returns, a Diagnosis of Findings, is in nn/diagnosis.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from . import checks as check
-from .explain import Backprop, backprop, slope, weight_name
+from .backprop import Backprop, backprop, slope, weight_name
+from .diagnosis import Diagnosis, Finding, counted
 from .losses import Loss
 from .module import Module
 
@@ -42,55 +43,6 @@ ADVICE = {
     "exploding": "use smaller initial weights (init='he' or 'xavier'), a lower learning rate, or clipping "
                  "(fit(..., clip_norm=1.0))",
 }
-
-
-@dataclass
-class Finding:
-    """One problem: its kind (a key of ADVICE), the units or parameters it names, what was seen, what to try."""
-
-    kind: str
-    where: list[str]
-    seen: str
-    advice: str
-
-    def __str__(self) -> str:
-        return f"{self.kind}: {self.seen}\n  try: {self.advice}"
-
-
-@dataclass
-class Diagnosis:
-    """What `diagnose` found: `findings` (most urgent first), and the numbers behind them: `dead` and
-    `saturated` units, each layer's gradient `norms` (layer 1 first), `ratios` between neighbouring layers
-    (norm of layer l / norm of layer l + 1), the first non-finite number, and the loss on the data."""
-
-    samples: int
-    loss: float
-    norms: list[float]
-    dead: list[str] = field(default_factory=list)
-    saturated: list[str] = field(default_factory=list)
-    nonfinite: str | None = None
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def ratios(self) -> list[float]:
-        return [a / b if b else float("inf") if a else 1.0 for a, b in zip(self.norms, self.norms[1:])]
-
-    @property
-    def healthy(self) -> bool:
-        return not self.findings
-
-    def __str__(self) -> str:
-        lines = [f"diagnose on {self.samples} samples: loss {self.loss:.6g}; "
-                 + ("no problem found" if self.healthy else _count(self.findings, "problem"))]
-        rows = [("layer (1 is next to the input)", [str(k) for k in range(1, len(self.norms) + 1)]),
-                ("gradient norm", [f"{n:.2e}" for n in self.norms]),
-                ("its ratio to the next layer's", [f"{r:.3g}" for r in self.ratios])]
-        lines += [f"  {name:<30}" + "".join(f"{cell:>10}" for cell in cells) for name, cells in rows if cells]
-        return "\n".join(lines + [str(f) for f in self.findings])
-
-    def __repr__(self) -> str:
-        kinds = ", ".join(f.kind for f in self.findings) or "healthy"
-        return f"Diagnosis({kinds}; print() it for the details)"
 
 
 def diagnose(model: Module, X: ArrayLike, y: ArrayLike, loss: str | Loss = "mse", *, show: bool = True) -> Diagnosis:
@@ -116,10 +68,10 @@ def diagnose(model: Module, X: ArrayLike, y: ArrayLike, loss: str | Loss = "mse"
             flat = slope(act, z) < SATURATED_SLOPE * TOP_SLOPE[act]
             report.saturated += [_unit(i, int(j)) for j in np.flatnonzero(flat.mean(axis=0) >= SATURATED_SHARE)]
     if report.dead:
-        report.findings.append(Finding("dead", report.dead, f"{_count(report.dead, 'ReLU unit')} never active on "
+        report.findings.append(Finding("dead", report.dead, f"{counted(report.dead, 'ReLU unit')} never active on "
                                        f"these samples (z <= 0 on all): {_names(report.dead)}", ADVICE["dead"]))
     if report.saturated:
-        report.findings.append(Finding("saturated", report.saturated, f"{_count(report.saturated, 'unit')} "
+        report.findings.append(Finding("saturated", report.saturated, f"{counted(report.saturated, 'unit')} "
                                        f"saturated (act'(z) under {SATURATED_SLOPE:.0%} of its top on at least "
                                        f"{SATURATED_SHARE:.0%} of the samples): {_names(report.saturated)}",
                                        ADVICE["saturated"]))
@@ -170,10 +122,6 @@ def _first_nonfinite(nb: Backprop) -> tuple[str, str] | None:
 
 def _unit(i: int, j: int) -> str:
     return f"layers.{i}.neurons.{j} (a{i + 1}_{j + 1})"
-
-
-def _count(items: list[Any], what: str) -> str:
-    return f"{len(items)} {what}{'' if len(items) == 1 else 's'}"
 
 
 def _names(items: list[str], shown: int = 6) -> str:

@@ -1,21 +1,18 @@
 """explain_layers: backpropagation in the textbook's matrix form, for an MLP, checked against the scalars.
 
-The books (Nielsen's chapter 2, Goodfellow et al. 6.5) write backprop for a layered network as four
-equations on vectors: z^l = W^l a^(l-1) + b^l and a^l = act(z^l) forwards; the output error
-delta^L = dC/da^L * act'(z^L); delta^l = (W^(l+1))^T delta^(l+1) * act'(z^l) backwards; and
-dC/dW^l = delta^l (a^(l-1))^T, dC/db^l = delta^l. chainrule's MLP computes the same numbers one scalar
-at a time. `backprop` computes them the books' way with numpy, from the weights (`diagnose` uses it too);
-`explain_layers` then runs backward() on the scalar graph and checks every number against what it left
-on the Values (z against the nodes' data, delta against the z nodes' grads, dC/dW and dC/db against the
-parameters' grads): the matrix equations *are* the chain rule, summed in bulk. For a batch each row is
-one sample and delta carries the loss's 1/n (C is a mean), so dC/dW^l = (delta^l)^T A^(l-1) sums over the
-samples as backward() does. Names are the textbook's, as in chainrule's drawings: w1_2,1 is the weight of
-layer 1's unit 2 on its input 1 (`layers.0.neurons.1.w.0`), z1_2 and a1_2 that unit's sum and activation.
+The books write backprop for a layered network as four equations on vectors (nn/backprop.py states them
+and computes them with numpy); chainrule's MLP computes the same numbers one scalar at a time.
+`explain_layers` takes `backprop`'s numbers, checks every one against what backward() on the scalar graph
+left on the Values (nn/backprop_check.py: z against the nodes' data, delta against the z nodes' grads,
+dC/dW and dC/db against the parameters' grads): the matrix equations *are* the chain rule, summed in bulk.
+This file holds explain_layers, its result and its text: the equations written out with the numbers, and
+one weight's chain rule path by path (`_paths`, `_describe`). Names are the
+textbook's, as in chainrule's drawings: w1_2,1 is the weight of layer 1's unit 2 on its input 1
+(`layers.0.neurons.1.w.0`), z1_2 and a1_2 that unit's sum and activation.
 """
 
 from __future__ import annotations
 
-import inspect
 import itertools
 from dataclasses import dataclass
 from typing import Any
@@ -26,97 +23,13 @@ from numpy.typing import ArrayLike
 from autograd import Value
 
 from . import checks as check
-from .losses import Loss, binary_cross_entropy, cross_entropy, hinge, mse
+from .backprop import Backprop, backprop, slope, weight_name
+from .backprop_check import compare_with_backward
+from .losses import Loss
 from .module import Module
 
 TOLERANCE = 1e-12  # relative to the largest entry compared: a matmul and the scalar sums differ in order only
 MAX_PATHS = 4  # paths from C down to a weight written out one by one; beyond, the delta form alone
-LEAKY = inspect.signature(Value.leaky_relu).parameters["slope"].default  # the slope a leaky_relu Neuron uses
-
-
-def activate(activation: str, z: np.ndarray) -> np.ndarray:
-    """act(z) with numpy, for the activations a Neuron has (a sigmoid that cannot overflow)."""
-    if activation == "sigmoid":
-        e = np.exp(-np.abs(z))
-        return np.where(z >= 0, 1.0, e) / (1.0 + e)
-    return {"relu": lambda: np.maximum(z, 0.0), "tanh": lambda: np.tanh(z), "linear": lambda: z,
-            "leaky_relu": lambda: np.where(z > 0, z, LEAKY * z)}[activation]()
-
-
-def slope(activation: str, z: np.ndarray) -> np.ndarray:
-    """act'(z), in the stable forms the op table uses (1 - tanh^2 would be 0 where the truth is 1e-20)."""
-    if activation in ("tanh", "sigmoid"):
-        t = np.exp(-2.0 * np.abs(z)) if activation == "tanh" else np.exp(-np.abs(z))
-        return (4.0 * t if activation == "tanh" else t) / (1.0 + t) ** 2
-    return {"relu": lambda: (z > 0).astype(float), "linear": lambda: np.ones_like(z),
-            "leaky_relu": lambda: np.where(z > 0, 1.0, LEAKY)}[activation]()
-
-
-@dataclass
-class Backprop:
-    """The books' quantities, one entry per layer l = 1..L (at index l - 1): z, delta, dW, db, and a (whose
-    a[0] is X itself, so a[l] is a^l); rows are samples. W, b, activations: the model's; the loss C and
-    dC_da = dC/da^L."""
-
-    W: list[np.ndarray]
-    b: list[np.ndarray]
-    activations: list[str]
-    z: list[np.ndarray]
-    a: list[np.ndarray]
-    delta: list[np.ndarray]
-    dW: list[np.ndarray]
-    db: list[np.ndarray]
-    loss: float
-    dC_da: np.ndarray
-
-
-def backprop(model: Module, X: np.ndarray, y: np.ndarray, loss: str | Loss = "mse", who: str = "backprop") -> Backprop:
-    """The four equations with numpy on samples X (n, nin). dC/da^L: the books' formula for mse, hinge, bce and
-    cross_entropy; for another loss, backward() through the loss alone (on the outputs as leaves)."""
-    layers = getattr(model, "layers", None)
-    if not isinstance(layers, list) or not all(hasattr(layer, "neurons") for layer in layers):
-        raise TypeError(f"{who}: needs an MLP (layers of neurons with w, b and an activation), got "
-                        f"{type(model).__name__}; build it with nn.MLP(nin, [sizes])")
-    W = [np.array([[w.data for w in n.w] for n in layer.neurons], dtype=float) for layer in layers]
-    b = [np.array([n.b.data for n in layer.neurons], dtype=float) for layer in layers]
-    acts = [layer.neurons[0].activation for layer in layers]
-    z, a = [], [X]
-    with np.errstate(all="ignore"):  # a NaN or an overflow is reported by `diagnose`, not as a warning
-        for Wl, bl, act in zip(W, b, acts):
-            z.append(a[-1] @ Wl.T + bl)
-            a.append(activate(act, z[-1]))
-        loss_value, dC_da = output_gradient(check.loss_function(who, loss), a[-1], y, who)
-        delta = [dC_da * slope(acts[-1], z[-1])]
-        for i in range(len(W) - 2, -1, -1):
-            delta.insert(0, (delta[0] @ W[i + 1]) * slope(acts[i], z[i]))
-        dW = [d.T @ a_prev for d, a_prev in zip(delta, a)]
-    return Backprop(W, b, acts, z, a, delta, dW, [d.sum(axis=0) for d in delta], loss_value, dC_da)
-
-
-def output_gradient(loss_fn: Loss, out: np.ndarray, y: np.ndarray, who: str) -> tuple[float, np.ndarray]:
-    """(C, dC/da^L) for outputs `out` (n, k). The loss also runs once on the outputs as leaf Values, so
-    that its label checks apply (and its gradient is the answer for a loss with no formula here)."""
-    leaves = [Value(out[:, i].copy()) for i in range(out.shape[1])]
-    C = check.loss_value(who, loss_fn, leaves[0] if len(leaves) == 1 else leaves, y)
-    n, s = len(out), out[:, 0]
-    if loss_fn is mse:
-        return float(np.mean((s - y) ** 2)), (2.0 * (s - y) / n)[:, None]
-    if loss_fn is hinge:
-        return float(np.mean(np.maximum(1.0 - y * s, 0.0))), (-y * (1.0 - y * s > 0) / n)[:, None]
-    if loss_fn is binary_cross_entropy:
-        return float(np.mean(np.logaddexp(0.0, s) - y * s)), ((activate("sigmoid", s) - y) / n)[:, None]
-    if loss_fn is cross_entropy:
-        shifted = out - out.max(axis=1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        onehot = np.eye(out.shape[1])[y.astype(int)]
-        return float(-np.mean(log_p[np.arange(n), y.astype(int)])), (np.exp(log_p) - onehot) / n
-    C.backward()
-    return float(C.data), np.stack([np.broadcast_to(np.asarray(v.grad, dtype=float), (n,)) for v in leaves], axis=1)
-
-
-def weight_name(layer: int, unit: int, k: int | None) -> str:
-    """The textbook's name, from 0-based indices: (0, 1, 0) -> "w1_2,1"; a bias (k None) -> "b1_2"."""
-    return f"w{layer + 1}_{unit + 1},{k + 1}" if k is not None else f"b{layer + 1}_{unit + 1}"
 
 
 class BackpropMismatch(AssertionError):
@@ -165,7 +78,7 @@ def explain_layers(model: Module, X: ArrayLike, y: ArrayLike, loss: str | Loss =
     paths = _paths(numbers, *where)
     total = sum(float(np.sum(p)) for _, p in paths) if paths else float(numbers.dW[where[0]][where[1], where[2]])
     result = LayerExplanation(numbers, weight_name(*where), total, {})
-    result.differences = _compare(model, numbers, targets, loss, where, total)
+    result.differences = compare_with_backward(model, numbers, targets, loss, where, total)
     bad = [name for name, d in result.differences.items() if not d <= TOLERANCE]
     if bad and strict:
         raise BackpropMismatch(f"explain_layers: numpy and backward() differ by more than {TOLERANCE:g} (relative) "
@@ -215,50 +128,6 @@ def _paths(nb: Backprop, i: int, j: int, k: int) -> list[tuple[list[tuple[str, s
                                 np.full(len(nb.dC_da), nb.W[m][unit, below[0]])))
         found.append((factors, np.prod([f for _, _, f in factors], axis=0)))
     return found
-
-
-def _compare(model: Any, nb: Backprop, y: np.ndarray, loss: str | Loss, where: tuple[int, int, int],
-             total: float) -> dict[str, float]:
-    """Build the scalar graph (one Batch per unit: the neurons called directly, so no dropout), run
-    backward() and compare; the parameters' grads are put back as they were."""
-    params = model.parameters()
-    saved = [p.grad for p in params]
-    n = len(y)
-    try:
-        for p in params:
-            p.zero_grad()
-        inputs = [Value(nb.a[0][:, k].copy(), requires_grad=False) for k in range(nb.a[0].shape[1])]
-        zs = []
-        for layer in model.layers:
-            outs = [neuron(inputs) for neuron in layer.neurons]
-            zs.append([o if nr.activation == "linear" else o.inputs[0] for o, nr in zip(outs, layer.neurons)])
-            inputs = outs
-        C = check.loss_value("explain_layers", check.loss_function("explain_layers", loss),
-                             inputs[0] if len(inputs) == 1 else inputs, y)
-        C.backward()
-        diffs = {"C": _relative(nb.loss, C.data)}
-        for i, (layer, nodes) in enumerate(zip(model.layers, zs)):
-            def column(v: Value, what: str) -> np.ndarray:
-                return np.broadcast_to(np.asarray(getattr(v, what), dtype=float), (n,))
-            diffs[f"z^{i + 1}"] = _relative(nb.z[i], np.stack([column(v, "data") for v in nodes], axis=1))
-            diffs[f"delta^{i + 1}"] = _relative(nb.delta[i], np.stack([column(v, "grad") for v in nodes], axis=1))
-            diffs[f"dC/dW^{i + 1}"] = _relative(nb.dW[i], [[float(w.grad) for w in nr.w] for nr in layer.neurons])
-            diffs[f"dC/db^{i + 1}"] = _relative(nb.db[i], [float(nr.b.grad) for nr in layer.neurons])
-        i, j, k = where
-        diffs[f"dC/d{weight_name(i, j, k)}"] = _relative(total, float(model.layers[i].neurons[j].w[k].grad))
-    finally:
-        for p, g in zip(params, saved):
-            p.grad = g
-    return diffs
-
-
-def _relative(mine: Any, theirs: Any) -> float:
-    """max |difference| over the largest |entry|: relative to the array's scale, as a 0 entry has none."""
-    a, b = np.asarray(mine, dtype=float), np.asarray(theirs, dtype=float)
-    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
-        return 0.0 if np.array_equal(a, b, equal_nan=True) else float("inf")
-    scale = max(float(np.max(np.abs(a))), float(np.max(np.abs(b))))
-    return float(np.max(np.abs(a - b))) / scale if scale else 0.0
 
 
 def _array(x: np.ndarray, indent: int, single: bool) -> str:

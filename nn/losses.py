@@ -4,7 +4,8 @@
 lists of Values (one logit per class); `targets` a sequence or numpy array of labels. In batch
 mode `predictions` is one Batch (one entry per sample) or, for cross-entropy, a list of k Batches
 (one per class), and the loss is computed with batch ops (the same formulas, vectorized). Labels
-are checked first: a wrong label set is a clear ValueError, not a silently wrong gradient.
+are checked first (nn/loss_checks.py): a wrong label set is a clear ValueError, not a silently wrong
+gradient. This file holds the formulas, the penalties l1 and l2, and the losses by name (`get`).
 
 Inside `autograd.compile` the targets are a Batch too (or, for cross-entropy, k one-hot Batches:
 `nn.data.one_hot`), so every loss is a graph of ops on its arguments, with nothing computed from
@@ -21,32 +22,9 @@ from numpy.typing import ArrayLike
 
 from autograd import Batch, Value
 
+from .loss_checks import check_classes, check_probabilities, checked_inputs, label_data, labels
+
 Loss = Callable[[Any, np.ndarray], Value]  # (predictions, targets as an array) -> the loss, a scalar Value
-
-
-def _batch(name: str, predictions: Any, targets: ArrayLike) -> tuple[Any, Any]:
-    """(predictions, labels as floats): a Batch stays one (batch mode), anything else becomes a list."""
-    if isinstance(predictions, Batch):
-        return predictions, _labels(name, len(predictions), targets)
-    preds = [predictions] if isinstance(predictions, Value) else list(predictions)
-    if preds and all(isinstance(p, Batch) for p in preds):
-        raise ValueError(f"{name}: takes one score per sample (one Batch), got {len(preds)} outputs per sample")
-    return preds, _labels(name, len(preds), targets)
-
-
-def _labels(name: str, n: int, targets: Any) -> Any:
-    """The targets as a float array (or, as given, a Batch of them: compiled mode's traced targets), checked."""
-    if isinstance(targets, Batch):
-        _labels(name, n, targets.data)
-        return targets
-    y = np.asarray(targets, dtype=float).reshape(-1)
-    if n != len(y):
-        raise ValueError(f"{name}: {n} predictions but {len(y)} targets")
-    if not n:
-        raise ValueError(f"{name}: empty batch (no samples)")
-    if not np.all(np.isfinite(y)):
-        raise ValueError(f"{name}: targets must be finite numbers")
-    return y
 
 
 def _sum(terms: Iterable[Value]) -> Value:
@@ -60,7 +38,7 @@ def _mean(terms: list[Value]) -> Value:
 
 def mse(predictions: Any, targets: ArrayLike) -> Value:
     """Mean squared error: mean((p - y)^2)."""
-    preds, y = _batch("mse", predictions, targets)
+    preds, y = checked_inputs("mse", predictions, targets)
     if isinstance(preds, Batch):
         return ((preds - y) ** 2).mean()
     return _mean([(p - t) ** 2 for p, t in zip(preds, y.tolist())])
@@ -68,9 +46,9 @@ def mse(predictions: Any, targets: ArrayLike) -> Value:
 
 def hinge(predictions: Any, targets: ArrayLike) -> Value:
     """Max-margin loss mean(relu(1 - y * score)) for labels -1/+1 (micrograd's demo)."""
-    preds, y = _batch("hinge", predictions, targets)
-    if not np.all(np.isin(_data(y), (-1.0, 1.0))):
-        raise ValueError(f"hinge: labels must be -1 or +1, got {sorted(set(_data(y).tolist()))[:5]} "
+    preds, y = checked_inputs("hinge", predictions, targets)
+    if not np.all(np.isin(label_data(y), (-1.0, 1.0))):
+        raise ValueError(f"hinge: labels must be -1 or +1, got {sorted(set(label_data(y).tolist()))[:5]} "
                          "(use y * 2 - 1 for 0/1)")
     if isinstance(preds, Batch):
         return (1 + -y * preds).relu().mean()
@@ -79,9 +57,9 @@ def hinge(predictions: Any, targets: ArrayLike) -> Value:
 
 def binary_cross_entropy(logits: Any, targets: ArrayLike) -> Value:
     """BCE from logits, stable for any logit: softplus(z) - y * z, labels 0/1."""
-    preds, y = _batch("binary_cross_entropy", logits, targets)
-    if not np.all(np.isin(_data(y), (0.0, 1.0))):
-        raise ValueError(f"binary_cross_entropy: labels must be 0 or 1, got {sorted(set(_data(y).tolist()))[:5]}")
+    preds, y = checked_inputs("binary_cross_entropy", logits, targets)
+    if not np.all(np.isin(label_data(y), (0.0, 1.0))):
+        raise ValueError(f"binary_cross_entropy: labels must be 0 or 1, got {sorted(set(label_data(y).tolist()))[:5]}")
     if isinstance(preds, Batch):
         return (preds.softplus() - y * preds).mean()
     return _mean([z.softplus() - t * z for z, t in zip(preds, y.tolist())])
@@ -111,11 +89,11 @@ def cross_entropy(logits: Any, targets: ArrayLike) -> Value:
         return _cross_entropy_batch(list(logits), targets)
     if isinstance(logits, Batch):
         raise ValueError("cross_entropy: needs k >= 2 logits per sample (k Batches, one per class), got one Batch")
-    preds, y = _batch("cross_entropy", logits, targets)
+    preds, y = checked_inputs("cross_entropy", logits, targets)
     k = len(preds[0]) if isinstance(preds[0], (list, tuple)) else 0
     if k < 2 or any(not isinstance(z, (list, tuple)) or len(z) != k for z in preds):
         raise ValueError("cross_entropy: each prediction must be a list of k >= 2 logits, the same k for all")
-    _check_classes(y, k)
+    check_classes(y, k)
     return _mean([-log_softmax(z)[int(t)] for z, t in zip(preds, y.tolist())])
 
 
@@ -131,31 +109,13 @@ def _cross_entropy_batch(logits: list[Batch], targets: Any) -> Value:
                          "nn.data.one_hot(y, k), which arrives as k Batches")
     if isinstance(targets, (list, tuple)) or np.ndim(targets) == 2:
         columns = list(targets) if isinstance(targets, (list, tuple)) else list(np.asarray(targets, float).T)
-        _check_probabilities(columns, k, n)
+        check_probabilities(columns, k, n)
     else:
-        y = _labels("cross_entropy", n, targets)
-        _check_classes(y, k)
+        y = labels("cross_entropy", n, targets)
+        check_classes(y, k)
         columns = [(y == j).astype(float) for j in range(k)]  # one-hot
     picked: list[Value] = [t * z for t, z in zip(columns, log_softmax(logits))]
     return -sum(picked[1:], picked[0]).mean()
-
-
-def _check_probabilities(columns: list[Any], k: int, n: int) -> None:
-    if len(columns) != k:
-        raise ValueError(f"cross_entropy: {k} logits per sample but targets for {len(columns)} classes")
-    data = np.stack([np.broadcast_to(_data(t), (n,)) for t in columns], axis=1)
-    if not (np.all(np.isfinite(data)) and np.all(data >= 0) and np.allclose(data.sum(axis=1), 1.0)):
-        raise ValueError("cross_entropy: targets given per class must be probabilities (>= 0, each row summing "
-                         "to 1), such as nn.data.one_hot(y, k)")
-
-
-def _data(y: Any) -> np.ndarray:
-    return y.data if isinstance(y, Value) else np.asarray(y, dtype=float)
-
-
-def _check_classes(y: np.ndarray, k: int) -> None:
-    if not np.all((y == np.round(y)) & (y >= 0) & (y < k)):
-        raise ValueError(f"cross_entropy: labels must be integers 0..{k - 1}, got {sorted(set(y.tolist()))[:5]}")
 
 
 def l2(parameters: Sequence[Value], alpha: float = 1e-4) -> Value:

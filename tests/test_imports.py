@@ -1,14 +1,14 @@
 """The import rules of DESIGN.md, checked on the source (every module of autograd/ and nn/, parsed with `ast`).
 
-    (a) autograd's packages import one way only: core -> {functional, check, compiled} -> notation -> viz -> teach ->
-        autograd/__init__ (a module imports from its own package or earlier ones; check may import
-        functional, never the reverse); autograd never imports nn.
+    (a) autograd's packages import one way only: core -> {functional, check, compiled} -> {names, notation} -> viz
+        -> teach -> autograd/__init__ (a module imports from its own package or earlier ones; check may import
+        functional and notation may import names, never the reverse); autograd never imports nn.
     (b) inside autograd/core the modules import each other without cycles.
     (c) every import is at the top of its module: none after the first other statement, none inside a
         function or class.
     (d) outside core, core is imported only through its __init__ (`from ..core import X`).
     (e) nn imports autograd only as `import autograd` / `from autograd import ...`.
-    (f) teach/, viz/ and notation.py read nodes through public accessors only (no `v._op`, `v._prev`...).
+    (f) teach/, viz/, notation.py and names.py read nodes through public accessors only (no `v._op`, `v._prev`...).
 
 Every import counts: inside functions, under `if TYPE_CHECKING:`, in try blocks. A failure names the file,
 the line and the rule.
@@ -27,11 +27,12 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("autograd", "nn")
 
 # autograd's layers, in import order; a module may import from its own layer or an earlier one
-LAYERS = {"core": 0, "functional": 1, "check": 1, "compiled": 1, "notation": 2, "viz": 3, "teach": 4, "__init__": 5}
-ONE_WAY = {("check", "functional")}  # same layer, but only this direction: check imports functional
+LAYERS = {"core": 0, "functional": 1, "check": 1, "compiled": 1, "names": 2, "notation": 2, "viz": 3, "teach": 4,
+          "__init__": 5}
+ONE_WAY = {("check", "functional"), ("notation", "names")}  # same layer, only this direction: check imports functional
 PRIVATE_NODE_ATTRIBUTES = {"_op", "_a", "_b", "_da", "_db", "_prev", "_scope", "_pending", "_label", "_backward",
                            "_stored"}
-PUBLIC_ONLY = ("autograd/teach/", "autograd/viz/", "autograd/notation.py")  # rule (f)
+PUBLIC_ONLY = ("autograd/teach/", "autograd/viz/", "autograd/notation.py", "autograd/names.py")  # rule (f)
 
 
 class Import(NamedTuple):
@@ -200,8 +201,8 @@ def test_a_autograd_packages_import_in_one_direction_only():
                 problems.append(f"{i.file}:{i.line}: rule (a): {i.target} is in no layer of the import order")
             elif LAYERS[theirs] > LAYERS[mine] or (LAYERS[theirs] == LAYERS[mine] and (mine, theirs) not in ONE_WAY):
                 problems.append(f"{i.file}:{i.line}: rule (a): {mine} may not import {theirs} ({i.target}); the "
-                                f"order is core -> {{functional, check}} -> notation -> viz -> teach -> autograd "
-                                f"(check may import functional, not the reverse)")
+                                f"order is core -> {{functional, check, compiled}} -> {{names, notation}} -> viz -> "
+                                f"teach -> autograd (check may import functional and notation names, not the reverse)")
     report(problems, "(a) package order")
 
 

@@ -3,7 +3,9 @@
 `draw_dot` only builds DOT text (a `graphviz.Digraph`), so it works without Graphviz installed;
 rendering (`.render()`, `save_svg`, Jupyter's inline display) runs the `dot` program. What is
 drawn is decided in `layout` (roles, Module groups, size limit), how it looks in `styles`, and
-files are written by `files`.
+files are written by `files`. Here is the walk over the graph: which element goes in which frame,
+the edges with the chain-rule term along each, and what is highlighted; each element's DOT (a
+value's record, a collapsed Module call, a frame, the legend) is written by `elements`.
 """
 
 from __future__ import annotations
@@ -16,26 +18,12 @@ from typing import Any
 import graphviz
 
 from ..core import Node, local_derivatives
-from ..notation import Names, fixed, grad_of, grad_text, magnitude, num, require_node
+from ..notation import Names, grad_of, magnitude, num, require_node
+from .elements import draw_box, draw_value, frame, legend_label
 from .files import GraphvizError, GraphvizNotFoundError, GraphvizRenderError, write_svg
-from .labels import html, plain, tooltip
-from .layout import Box, Layout, Path
-from .styles import (
-    ARROW,
-    CLUSTER,
-    EDGE,
-    GRAPH,
-    HIGHLIGHT,
-    MAX_TITLE,
-    NODE,
-    ROLES,
-    box_label,
-    edge_style,
-    node_style,
-    op_style,
-    record,
-)
-from .styles import legend as legend_table
+from .labels import plain
+from .layout import Layout, Path
+from .styles import EDGE, GRAPH, MAX_TITLE, NODE, edge_style
 
 EDGE_LABELS_UP_TO = 100  # values; beyond this edge labels are clutter, colour and width still show the flow
 
@@ -65,17 +53,17 @@ def draw_dot(root: Node, format: str = "svg", rankdir: str = "LR", *, parameters
         graph.attr(mclimit="0.1")
     for path in sorted({layout.home[id(v)] for v in layout.nodes} - {()}, key=layout.rank):
         if layout.mode == "cluster":  # (boxes come in that order already)
-            _cluster(clusters, layout, path)
+            frame(clusters, layout, path)
     ids = {id(v): f"n{k}" for k, v in enumerate(layout.nodes)}
     for k, box in enumerate(layout.boxes.values()):
         ids[id(box)] = f"m{k}"
-        _draw_box(_cluster(clusters, layout, box.cluster), box, ids[id(box)], layout, marked, names)
+        draw_box(frame(clusters, layout, box.cluster), box, ids[id(box)], layout, marked, names)
     edges: dict[tuple, list[tuple[float | None, bool]]] = {}
     for v in layout.nodes:
         box = layout.box_of.get(id(v))
         if box is None:
-            where = _cluster(clusters, layout, layout.home[id(v)] if layout.mode == "cluster" else ())
-            _draw_value(where, v, ids[id(v)], layout.role(v), names, id(v) in marked)
+            where = frame(clusters, layout, layout.home[id(v)] if layout.mode == "cluster" else ())
+            draw_value(where, v, ids[id(v)], layout.role(v), names, id(v) in marked)
         terms = _terms(v) if applied is None or id(v) in applied else [None, None]
         target = ids[id(box)] if box else ids[id(v)] + "op"
         for position, x in enumerate(v.inputs):
@@ -85,7 +73,7 @@ def draw_dot(root: Node, format: str = "svg", rankdir: str = "LR", *, parameters
             if key[0] != target:
                 edges.setdefault(key, []).append((terms[position], (id(x), id(v)) in marked_edges))
     for path in sorted(clusters, key=len, reverse=True)[:-1]:  # innermost first: a subgraph is copied when added
-        _cluster(clusters, layout, path[:-1]).subgraph(clusters[path])
+        frame(clusters, layout, path[:-1]).subgraph(clusters[path])
     labels = len(layout.nodes) <= EDGE_LABELS_UP_TO
     for key, items in edges.items():  # after the clusters, so that no edge declares a node outside its cluster
         terms = [t for t, _ in items if t is not None]
@@ -93,61 +81,11 @@ def draw_dot(root: Node, format: str = "svg", rankdir: str = "LR", *, parameters
         graph.edge(key[0], key[1], **edge_style([magnitude(t) for t in terms], any(hot for _, hot in items), label))
     if legend:
         flows = any(t is not None for items in edges.values() for t, _ in items)
-        graph.attr(label=_legend(layout, flows, bool(marked), title, names.model.legend()), labelloc="b",
+        graph.attr(label=legend_label(layout, flows, bool(marked), title, names.model.legend()), labelloc="b",
                    labeljust="l")
     elif title:
         graph.attr(label=plain(title, MAX_TITLE), labelloc="t", fontsize="14")
     return graph
-
-
-def _cluster(clusters: dict[Path, graphviz.Digraph], layout: Layout, path: Path) -> graphviz.Digraph:
-    """The subgraph for a scope path (created on first use, attached to its parent at the end)."""
-    if path not in clusters:
-        _cluster(clusters, layout, path[:-1])
-        label = plain(layout.names[path[-1]])
-        clusters[path] = graphviz.Digraph(name=f"cluster_{len(clusters)}", graph_attr={**CLUSTER, "label": label})
-    return clusters[path]
-
-
-def _draw_box(graph: graphviz.Digraph, box: Box, node_id: str, layout: Layout, marked: set[int],
-              names: Names) -> None:
-    """A collapsed Module call: its name (relative to the frame it sits in), outputs and hidden count."""
-    hot = any(id(v) in marked for v in box.members)
-    style = node_style("module", hot, "rounded,filled")
-    if any(v is layout.root for v in box.outputs) and not hot:
-        style.update(color=ROLES["output"][1], penwidth="2.5")
-    outer = layout.names[box.cluster[-1]] + "." if box.cluster and box.cluster != box.path else ""
-    title = box.name[len(outer):] if outer and box.name.startswith(outer) else box.name  # the frame shows the rest
-    outputs = [(v.label or f"{names.model.names.get(id(v), 'out')} ({v.op})", fixed(v.data), grad_text(v, fixed))
-               for v in box.outputs]
-    params = sum(layout.role(v) == "parameter" for v in box.members)
-    graph.node(node_id, box_label(title, outputs, len(box.members), params), shape="box", **style)
-
-
-def _legend(layout: Layout, flows: bool, highlight: bool, title: str, names: str) -> str:
-    """The legend for what is actually drawn: roles of visible nodes, "—" if a visible grad is unreached,
-    and under it what the textbook's names (w1_4,2, z1_4, ...) mean, if the drawing uses them."""
-    drawn = [v for v in layout.nodes if id(v) not in layout.box_of]
-    roles = {layout.role(v) for v in drawn} | ({"module"} if layout.boxes else set())
-    shown = drawn + [v for box in layout.boxes.values() for v in box.outputs]
-    unreached = any(grad_of(v) is None and not v.is_constant for v in shown)
-    table = legend_table(roles, flows, unreached, highlight, title)
-    if not names:
-        return table
-    note = "".join(f'{html(line, len(line))}<BR ALIGN="LEFT"/>' for line in names.splitlines())
-    return (f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2"><TR><TD ALIGN="LEFT" VALIGN="BOTTOM">{table[1:-1]}'
-            f'</TD><TD ALIGN="LEFT" VALIGN="BOTTOM">{note}</TD></TR></TABLE>>')  # beside it: stacked, both stretch
-
-
-def _draw_value(graph: graphviz.Digraph, v: Node, node_id: str, role: str, names: Names, hot: bool) -> None:
-    """A value's record `{ name | data | grad }`, and for a computed value its op node and the edge between;
-    hovering shows a parameter's full Module name (w1_4,2 = layers.0.neurons.3.w.1)."""
-    grad = "no grad" if role == "constant" else f"grad {grad_text(v, fixed)}"
-    label = record(names(v), f"data {fixed(v.data)}", grad)
-    graph.node(node_id, label, shape="record", tooltip=tooltip(names.full(v), f": {role}"), **node_style(role, hot))
-    if not v.is_leaf:
-        graph.node(node_id + "op", **op_style(v.op, hot, custom=v.has_custom_backward))
-        graph.edge(node_id + "op", node_id, color=HIGHLIGHT if hot else ARROW)
 
 
 def _terms(v: Node) -> list[Any]:

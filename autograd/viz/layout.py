@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..core import Node, topological_sort
-from ..notation import modules_of
+from ..names import modules_of
 
 GROUPS = ("auto", None, "cluster", "collapse")
 Path = tuple[int, ...]  # a scope: the ids of its owners, outermost first
@@ -125,7 +125,7 @@ class Layout:
 
 def _owner_names(nodes: list[Node], models: list[Any]) -> tuple[dict[int, Any], dict[int, str], dict[int, tuple]]:
     """Scope owners by id, their names and their order: from the `named_modules()` of `models` (`model=`, or
-    the Modules whose calls made the nodes: `notation.modules_of`), else type name + index.
+    the Modules whose calls made the nodes: `autograd.names.modules_of`), else type name + index.
 
     Named owners come in the Module's own order (layers.0 before layers.1, neurons.2 before neurons.10),
     the others after them, counted per type from the inputs towards the root (by the height of their

@@ -10,7 +10,7 @@ import pytest
 from nn import MLP
 from nn.explain import MAX_PATHS, TOLERANCE, BackpropMismatch, backprop, explain_layers
 
-explain_module = importlib.import_module("nn.explain")  # the module (nn may export names that shadow it)
+backprop_module = importlib.import_module("nn.backprop")  # where backprop reads slope (a module: nn may shadow names)
 
 
 def grads_after_backward(model: MLP, x: list[float], y: float) -> dict[str, float]:
@@ -69,7 +69,7 @@ def test_softmax_cross_entropy_and_saturated_units_agree_too():
 
 def test_a_wrong_derivative_is_caught(monkeypatch):
     model = MLP(2, [3, 1], activation="tanh", seed=0)
-    monkeypatch.setattr(explain_module, "slope", lambda act, z: 1.0 - np.tanh(z))  # not tanh' at all
+    monkeypatch.setattr(backprop_module, "slope", lambda act, z: 1.0 - np.tanh(z))  # not tanh' at all
     with pytest.raises(BackpropMismatch, match=r"delta\^1 .*gradcheck"):
         explain_layers(model, [0.5, -1.0], 1.0, show=False)
     flagged = explain_layers(model, [0.5, -1.0], 1.0, show=False, strict=False)
