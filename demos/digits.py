@@ -13,22 +13,35 @@ backprop, derived from the scalars.
 
 from __future__ import annotations
 
+import importlib.util
 import time
+from pathlib import Path
 
 import numpy as np
 import plots
 from common import Demo, section
-from sklearn.datasets import load_digits
 
 import autograd
 from nn import MLP, Adam, cross_entropy, fit, predict
 from nn.data import one_hot, train_test_split
 
 
+def load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """(X, y): the 1,797 images as rows of 64 pixels 0..16, and their digits. Read with numpy from the file
+    scikit-learn's `load_digits` reads, inside its installed package: importing scikit-learn itself takes
+    ~3 s here, longer than training the model (tests/test_demos.py checks the two agree)."""
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("digits.py needs scikit-learn, for its bundled digits: uv sync (it is in the demos group)")
+    data = np.loadtxt(Path(spec.submodule_search_locations[0]) / "datasets" / "data" / "digits.csv.gz",
+                      delimiter=",")
+    return data[:, :-1], data[:, -1].astype(int)
+
+
 def main() -> None:
     demo = Demo(__doc__)
-    digits = load_digits()
-    X, y = digits.data / 16.0, digits.target  # pixels 0..16 -> 0..1
+    pixels, y = load_digits()
+    X = pixels / 16.0  # pixels 0..16 -> 0..1
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, seed=0)
     epochs, batch = demo.pick(3, 40), 64
     model = MLP(64, [32, 10], seed=0)

@@ -10,6 +10,7 @@ main.py with a PATH that has no `dot` checks that a learner without Graphviz sti
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 import re
@@ -19,6 +20,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,4 +180,20 @@ def test_digits_full_run_reaches_96_percent_on_the_test_digits(tmp_path):
     assert accuracy >= 96.0, stdout
     assert "Z1 = X @ W1.T + b1" in stdout and "Z2 = A1 @ W2.T + b2" in stdout
     assert re.search(r"compiled: [\d.]+ s for 40 epochs .*x eager batch mode\)", stdout)
+
+
+def test_digits_reads_the_same_images_as_scikit_learn():
+    """The demo reads scikit-learn's bundled file itself (importing scikit-learn is slow): the same data."""
+    datasets = pytest.importorskip("sklearn.datasets")
+    spec = importlib.util.spec_from_file_location("digits_demo", ROOT / "demos" / "digits.py")
+    assert spec is not None and spec.loader is not None
+    sys.path.insert(0, str(ROOT / "demos"))
+    try:
+        demo = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(demo)
+    finally:
+        sys.path.remove(str(ROOT / "demos"))
+    X, y = demo.load_digits()
+    reference = datasets.load_digits()
+    assert np.array_equal(X, reference.data) and np.array_equal(y, reference.target)
 
