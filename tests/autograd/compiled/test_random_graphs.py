@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 import autograd
 from autograd import Value, gradients
 
+# No shrinking: every example traces and compiles a program, so shrinking a failure took minutes; the failing
+# example (a small graph: its steps, sizes and seed) is printed as it was generated, which is enough to replay it.
 SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, database=None, phases=[Phase.generate])
 UNARY = ["neg", "tanh", "sigmoid", "relu", "softplus", "sin", "cos", "abs", "square", "leaky_relu"]
 BINARY = ["add", "sub", "mul"]
