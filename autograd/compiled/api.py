@@ -105,7 +105,7 @@ class Compiled:
         if eager is not None:
             _compare_values(program, [v.data for v in eager], run.values)
         outputs = [Output(v, run, k) for k, v in enumerate(run.values)]
-        return rebuild(program.trace.structure, outputs)
+        return rebuild(program.structure, outputs)
 
     def trace(self, *args: Any) -> Program:
         """The program for these arguments' shapes (traced now if it is new), without running it."""

@@ -31,7 +31,7 @@ class Program:
     """One compiled graph (for one set of input shapes): run it forward, then backward into `.grad`."""
 
     def __init__(self, trace: Trace, name: str, arguments: Sequence[str], number: int) -> None:
-        self.name, self.trace = name, trace
+        self.name, self.structure = name, trace.structure  # (the traced graph itself is not kept)
         inputs = {id(c) for cols in [*trace.inputs, trace.noise] for c in cols}
         items = rewrite(trace.nodes, trace.outputs, inputs)
         found = {id(i.node): i for i in items}
@@ -63,8 +63,8 @@ class Program:
         writer = Writer(layout, names)
         for g in work:
             writer.forward(g)
-        self.outputs = [found[id(v)] for v in trace.outputs]
-        root = self.outputs[0]
+        outputs = [found[id(v)] for v in trace.outputs]
+        root = outputs[0]
         self.differentiable = not root.batch and root.needs_grad
         back = Backward(writer, leaves[-2])
         if self.differentiable:
@@ -72,17 +72,21 @@ class Program:
             for g in reversed(work):
                 back.backward(g)
         saved = [names[id(g)] for g in work] + writer.stored
-        self.layout, self.groups = layout, work
+        self.layout, self.groups = layout, [names[id(g)] for g in work]
+        place = {id(g): ("saved", k) for k, g in enumerate(work)} | {id(g): ("argument", k) for k, g in
+                                                                     enumerate(leaves[:-2])}
+        place |= {id(leaves[-2]): ("P", 0), id(leaves[-1]): ("C", 0)}
+        # where each output is read from after a forward run: (array, index of that array, column, batch?)
+        self.outputs = [(*place[id(i.group)], i.column, i.batch) for i in outputs]
         weights = [line for line in writer.views if line.startswith(("W", "P0"))]  # (backward's dx = dZ @ W)
         self.source = _source(name, self.arguments, writer.lines, weights + back.lines, saved, layout,
                               self.differentiable)
         self.filename = f"<compiled {name} #{number}>"
-        namespace: dict[str, Any] = {"np": np, **HELPERS, **layout.constants,
-                                     "C": np.array([float(i.node.data) for i in constants])}
+        self.constants = np.array([float(i.node.data) for i in constants])
+        namespace: dict[str, Any] = {"np": np, **HELPERS, **layout.constants, "C": self.constants}
         linecache.cache[self.filename] = (len(self.source), None, self.source.splitlines(True), self.filename)
         exec(compile(self.source, self.filename, "exec"), namespace)
         self._forward, self._backward = namespace["forward"], namespace.get("backward")
-        self._locate = {id(g): k for k, g in enumerate(work)}
 
     def __str__(self) -> str:
         return self.source
@@ -106,16 +110,11 @@ class Program:
         P = self.read_parameters()
         with np.errstate(all="ignore"):  # inf and NaN as floats give them; domain errors still raise
             saved = self._forward(P, *arrays)
+        sources = {"saved": saved, "argument": arrays, "P": [P], "C": [self.constants]}
         values = []
-        for item in self.outputs:
-            g = item.group
-            array = saved[self._locate[id(g)]] if id(g) in self._locate else None
-            if array is None:  # an output that is a leaf: an input column or a parameter
-                values.append(item.node.data)
-            elif item.batch:
-                values.append(array[:, item.column].copy())
-            else:
-                values.append(float(array[item.column]))
+        for source, k, column, batch in self.outputs:  # (an output may be a leaf: an input, a parameter)
+            array = sources[source][k]
+            values.append(array[:, column].copy() if batch else float(array[column]))
         return P, saved, values
 
     def backward(self, P: np.ndarray, arrays: Sequence[np.ndarray], saved: tuple[np.ndarray, ...]) -> np.ndarray:

@@ -224,3 +224,32 @@ def test_a_weight_matrix_with_a_missing_weight_next_to_a_sum_over_all_parameters
     program = autograd.compile(fn).trace(np.array([[1.0, 2.0], [3.0, 4.0]]), np.zeros(2))
     assert "P0 = np.append(P, 0.0)" in str(program)
     assert_same_gradients(fn, [w1, w2, w3], np.array([[1.0, 2.0], [3.0, 4.0]]), np.zeros(2))
+
+
+def test_an_output_that_is_an_input_or_a_parameter_is_read_at_every_call() -> None:
+    """Returning a leaf (an input column, a parameter) gives this call's value, not the traced one's."""
+    w = Value(2.0)
+    fn = autograd.compile(lambda X: ((w * X[0]).sum(), X[1], w))
+    _, column, weight = fn(np.array([[1.0, 5.0], [2.0, 6.0]]))
+    assert column.data.tolist() == [5.0, 6.0] and weight.data == 2.0
+    w.data = 3.0
+    _, column, weight = fn(np.array([[1.0, 7.0], [2.0, 8.0]]))
+    assert column.data.tolist() == [7.0, 8.0] and weight.data == 3.0
+
+
+def test_a_program_does_not_keep_the_traced_graph_alive() -> None:
+    import gc
+    import weakref
+
+    w = Value(2.0)
+    made: list[weakref.ref] = []
+
+    def fn(x):
+        loss = (w * x).tanh().sum()
+        made.append(weakref.ref(loss))
+        return loss
+
+    compiled = autograd.compile(fn)
+    compiled(np.ones(3)).backward()
+    gc.collect()
+    assert made[0]() is None  # the traced loss node is freed; the program runs without it
