@@ -44,11 +44,15 @@ def targets_for(loss_fn: Loss, targets: np.ndarray, outputs: int) -> np.ndarray:
     return targets
 
 
-def scores(outputs: Any, n: int) -> np.ndarray:
-    """A compiled model's outputs as floats: (n,) for one output, (n, k) for k of them."""
-    if isinstance(outputs, (list, tuple)):
-        return np.stack([np.broadcast_to(np.asarray(o.data, dtype=float), (n,)) for o in outputs], axis=1)
-    return np.array(np.broadcast_to(np.asarray(outputs.data, dtype=float), (n,)))
+def batch_scores(output: Any, n: int) -> np.ndarray:
+    """A batch-mode model output as floats: (n,) for one output (a Batch, or a compiled program's Output),
+    (n, k) for a list of k of them (a scalar, which does not depend on the inputs, counts for every sample)."""
+    def column(o: Any) -> np.ndarray:
+        return np.broadcast_to(np.asarray(getattr(o, "data", o), dtype=float), (n,))
+
+    if isinstance(output, (list, tuple)):
+        return np.stack([column(o) for o in output], axis=1)
+    return np.array(column(output))
 
 
 class Trainer:
@@ -72,7 +76,7 @@ class Trainer:
                 out = self.model(X[:1])
             self.outputs = len(out) if isinstance(out, (list, tuple)) else 1
         total, loss, outputs = self.program(X, targets_for(self.loss_fn, targets, self.outputs))
-        return total, float(loss.data), scores(outputs, len(X))
+        return total, float(loss.data), batch_scores(outputs, len(X))
 
 
 _predictors: weakref.WeakKeyDictionary[Module, tuple[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
@@ -93,4 +97,4 @@ def predict(model: Module, X: np.ndarray) -> np.ndarray:
 
         cached = (key, autograd.compile(forward))
         _predictors[model] = cached
-    return scores(cached[1](X), len(X))
+    return batch_scores(cached[1](X), len(X))

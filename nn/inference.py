@@ -20,6 +20,7 @@ from autograd import Value, no_grad
 from . import checks as check
 from . import compiled as compiled_mode
 from .checks import Metric
+from .compiled import batch_scores
 from .losses import Loss
 from .metrics import accuracy
 from .mlp import columns
@@ -28,17 +29,6 @@ from .module import Module, in_mode
 
 def _scores(outputs: list[Any]) -> list[Any]:
     return [o.data if isinstance(o, Value) else [v.data for v in o] for o in outputs]
-
-
-def batch_scores(output: Value | Sequence[Value], n: int) -> np.ndarray:
-    """A batch-mode model output as floats: (n,) for one Batch, (n, k) for k of them (a scalar Value,
-    which does not depend on the inputs, counts for every sample)."""
-    def column(o: Any) -> np.ndarray:
-        return np.broadcast_to(np.asarray(o.data if isinstance(o, Value) else o, dtype=float), (n,))
-
-    if isinstance(output, Value):
-        return np.array(column(output))
-    return np.stack([column(o) for o in output], axis=1)
 
 
 def _call(model: Module, columns: list[Value] | np.ndarray) -> Any:
