@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Batch, Value, describe, enable_grad
+from ..core import Batch, Value, describe, enable_grad, topological_sort
 
 
 def sampled(sample: Callable[[tuple[int, ...]], np.ndarray], n: int) -> Value:
@@ -79,7 +79,7 @@ def record(fn: Callable[..., Any], arrays: Sequence[np.ndarray], static: Sequenc
     if not outputs:
         raise CompileError(f"compile: {name_of(fn)} returned {result!r}; it must return a Value (the loss), or a "
                            "tuple whose first item is the loss and whose other items are Values or lists of Values")
-    nodes = _graph(outputs)
+    nodes: list[Any] = topological_sort(*outputs)
     drawn = [(v, SAMPLERS[v]) for v in nodes if v.is_leaf and v in SAMPLERS]
     first = [next(k for k, (_, f) in enumerate(drawn) if f == g) for _, g in drawn]
     ordered = [pair for _, _, pair in sorted(zip(first, range(len(drawn)), drawn), key=lambda t: t[:2])]
@@ -98,23 +98,6 @@ def record(fn: Callable[..., Any], arrays: Sequence[np.ndarray], static: Sequenc
         if v.is_leaf and not v.is_constant and not isinstance(v, Batch):
             parameters.append(v)
     return Trace(nodes, outputs, structure, inputs, noise, samplers, parameters, n)
-
-
-def _graph(outputs: list[Value]) -> list[Value]:
-    """Every node the outputs depend on, each after its inputs, each once (one depth-first pass for all
-    the outputs: they share most of their graph). A traced graph comes from ops, so it has no cycle."""
-    done: set[int] = set()
-    nodes: list[Any] = []
-    stack: list[tuple[Any, bool]] = [(out, False) for out in reversed(outputs)]
-    while stack:
-        v, expanded = stack.pop()
-        if expanded:
-            nodes.append(v)
-        elif id(v) not in done:
-            done.add(id(v))
-            stack.append((v, True))
-            stack.extend((x, False) for x in reversed(v.inputs) if id(x) not in done)
-    return nodes
 
 
 def flatten(result: Any, into: list[Value]) -> Any:

@@ -80,15 +80,16 @@ def backward_order(root: Value) -> list[Value]:
     return order
 
 
-def topological_sort(root: Value) -> list[Value]:
-    """Every node `root` depends on, leaves included, each after its inputs (a tape, in order).
+def topological_sort(root: Value, *more: Value) -> list[Value]:
+    """Every node `root` (and any `more` roots) depends on, leaves included, each once and after its
+    inputs (a tape, in order).
 
     A depth-first post-order that visits inputs in order, so independent parts come out in the
     order the expression was written (`a*b + c*d`: a, b, a*b, c, d, c*d, the sum).
     """
     order: list[Value] = []
     state: dict[int, bool] = {}  # id -> finished?
-    stack: list[tuple[Value, bool]] = [(root, False)]
+    stack: list[tuple[Value, bool]] = [(r, False) for r in reversed((root, *more))]
     while stack:
         v, expanded = stack.pop()
         if expanded:
