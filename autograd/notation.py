@@ -17,8 +17,6 @@ import numpy as np
 
 from .core import Batch, Node, SummedOverSamples, Unreached, summary, topological_sort
 from .names import ModelNames, is_inline
-from .names import modules_of as modules_of  # re-exported: imported from here before names.py existed
-from .names import textbook as textbook
 
 DASH = "—"  # a gradient no backward pass has reached
 CUSTOM = "hand-written _backward"  # where a node made by hand gets its local derivatives (no formula in the table)

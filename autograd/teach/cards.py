@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from ..core import Node
+from ..names import is_inline
 from ..notation import equation, grad_text, is_batch, num
 from ..viz.styles import ROLES
 
@@ -26,7 +27,7 @@ def value_card(v: Node) -> str:
     role = "constant" if v.is_constant else "input" if v.is_leaf else "intermediate"
     fill, border, _ = ROLES[role]
     letters = tuple(getattr(v.op, "inputs", ())) or ("a", "b")
-    names = {id(x): x.label or (num(x.data) if x.is_constant and not is_batch(x) else letters[k])
+    names = {id(x): num(x.data) if is_inline(x) else x.label or letters[k]
              for k, x in reversed(list(enumerate(v.inputs)))}  # a * a: the first input's letter
 
     def name(x: Node) -> str:

@@ -12,18 +12,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..core import Unreached
-from ..notation import DASH, fixed, num
+from ..notation import num
+from ..viz.elements import grad_field
 
 if TYPE_CHECKING:
     from .stepper import Stepper
-
-
-def grad_field(grad: Any) -> str:
-    """A grad as the picture's record field shows it: "grad -2.0000", or "grad —" before it is reached."""
-    return f"grad {DASH if isinstance(grad, Unreached) else fixed(grad)}"
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ..viz.files import write_atomically
+from ..viz.layout import graphviz_nodes
 from ..viz.svg import MarkedSvg, add_class, marked_svg
 from .frames import Frames, at_the_end, record
 from .player_assets import CSS, JS
@@ -40,7 +41,7 @@ class GraphTooBigError(ValueError):
 def check_size(stepper: Stepper, max_nodes: int, function: str) -> None:
     """Refuse a graph too big to draw, saying how big it is and what to do instead."""
     nodes = stepper.names.nodes
-    count = len(nodes) + sum(not v.is_leaf for v in nodes)
+    count = graphviz_nodes(nodes)
     if count > max_nodes:
         raise GraphTooBigError(
             f"{function}: this graph has {len(nodes):,} values ({count:,} Graphviz nodes with their op nodes, "

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core import Node
 from ..notation import num
+from .cards import ROW
 from .mathml import derivative, formula, math, mo, mtext, number, product, row
 from .paths import MAX_WHERE
 
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 SHOWN = 4  # a longer product shows its first and last SHOWN factors (as the text does)
 BOX = "font:14px/1.5 system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;color:#222;margin:4px 0"
 CELL = "text-align:left;padding:2px 12px 2px 0;vertical-align:middle"
-ROW = '<tr style="background:none">'  # no zebra stripes from the notebook's own table style
 
 
 def explanation_html(e: Explanation) -> str:

@@ -51,10 +51,10 @@ def draw_dot(root: Node, format: str = "svg", rankdir: str = "LR", *, parameters
     clusters: dict[Path, graphviz.Digraph] = {(): graph}
     if layout.mode:  # frames in the model's order, and a short mincross: a long one rotates them (12-15 above 0-11)
         graph.attr(mclimit="0.1")
-    for path in sorted({layout.home[id(v)] for v in layout.nodes} - {()}, key=layout.rank):
-        if layout.mode == "cluster":  # (boxes come in that order already)
+    if layout.mode == "cluster":  # frames made in the model's order (boxes come in that order already)
+        for path in sorted({layout.home[id(v)] for v in layout.nodes} - {()}, key=layout.rank):
             frame(clusters, layout, path)
-    ids = {id(v): f"n{k}" for k, v in enumerate(layout.nodes)}
+    ids = dot_names(layout.nodes)
     for k, box in enumerate(layout.boxes.values()):
         ids[id(box)] = f"m{k}"
         draw_box(frame(clusters, layout, box.cluster), box, ids[id(box)], layout, marked, names)
@@ -86,6 +86,12 @@ def draw_dot(root: Node, format: str = "svg", rankdir: str = "LR", *, parameters
     elif title:
         graph.attr(label=plain(title, MAX_TITLE), labelloc="t", fontsize="14")
     return graph
+
+
+def dot_names(nodes: list[Node]) -> dict[int, str]:
+    """The Graphviz name of each value's record: `n<k>` for the k-th node in topological order (its op node is
+    that + "op"). `autograd.viz.svg` finds the rendered elements by these names."""
+    return {id(v): f"n{k}" for k, v in enumerate(nodes)}
 
 
 def _terms(v: Node) -> list[Any]:

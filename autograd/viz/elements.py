@@ -8,10 +8,12 @@ for what is actually drawn. Their colours come from `styles` and their text pass
 
 from __future__ import annotations
 
+from typing import Any
+
 import graphviz
 
-from ..core import Node
-from ..notation import Names, fixed, grad_of, grad_text
+from ..core import Node, Unreached
+from ..notation import DASH, Names, fixed, grad_of, grad_text
 from .labels import html, plain, tooltip
 from .layout import Box, Layout, Path
 from .styles import ARROW, CLUSTER, HIGHLIGHT, ROLES, box_label, node_style, op_style, record
@@ -58,10 +60,16 @@ def legend_label(layout: Layout, flows: bool, highlight: bool, title: str, names
             f'</TD><TD ALIGN="LEFT" VALIGN="BOTTOM">{note}</TD></TR></TABLE>>')  # beside it: stacked, both stretch
 
 
+def grad_field(grad: Any) -> str:
+    """A grad as a value's record field shows it: "grad -2.0000", or "grad —" before it is reached (the
+    player, autograd.teach.frames, rewrites this field at each step with the same text)."""
+    return f"grad {DASH if isinstance(grad, Unreached) else fixed(grad)}"
+
+
 def draw_value(graph: graphviz.Digraph, v: Node, node_id: str, role: str, names: Names, hot: bool) -> None:
     """A value's record `{ name | data | grad }`, and for a computed value its op node and the edge between;
     hovering shows a parameter's full Module name (w1_4,2 = layers.0.neurons.3.w.1)."""
-    grad = "no grad" if role == "constant" else f"grad {grad_text(v, fixed)}"
+    grad = "no grad" if role == "constant" else grad_field(v.grad)
     label = record(names(v), f"data {fixed(v.data)}", grad)
     graph.node(node_id, label, shape="record", tooltip=tooltip(names.full(v), f": {role}"), **node_style(role, hot))
     if not v.is_leaf:

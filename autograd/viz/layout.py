@@ -95,7 +95,7 @@ class Layout:
 
     def count(self, mode: str | None) -> int:
         """How many Graphviz nodes a mode draws: a record per value plus an op node per computed value."""
-        flat = len(self.nodes) + sum(not v.is_leaf for v in self.nodes)
+        flat = graphviz_nodes(self.nodes)
         if mode != "collapse" or not self.boxes:
             return flat
         hidden = [v for box in self.boxes.values() for v in box.members]
@@ -121,6 +121,11 @@ class Layout:
             return text + f"Draw part of it (a value nearer the inputs), or pass max_nodes={n} to draw it anyway."
         return text + ('Its nodes were not made inside Modules (autograd.scope), so group="collapse" cannot '
                        f"summarise it: draw part of it (a value nearer the inputs) or pass max_nodes={n}.")
+
+
+def graphviz_nodes(nodes: list[Node]) -> int:
+    """How many Graphviz nodes drawing every one of `nodes` takes: a record per value, an op node per computed one."""
+    return len(nodes) + sum(not v.is_leaf for v in nodes)
 
 
 def _owner_names(nodes: list[Node], models: list[Any]) -> tuple[dict[int, Any], dict[int, str], dict[int, tuple]]:

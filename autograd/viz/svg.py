@@ -3,7 +3,7 @@
 A page that steps through the backward pass (autograd.teach's player) highlights one node after
 another and rewrites grads as they fill in. Running `dot` once per step would be slow, so the
 picture is rendered once and every element is marked with the node it draws. `draw_dot` names the
-Graphviz node of the k-th value in topological order `n<k>` (its op node `n<k>op`), and Graphviz
+Graphviz node of the k-th value in topological order `n<k>` (its op node `n<k>op`: `draw.dot_names`), and Graphviz
 writes that name into each element's <title>: here it becomes `data-node` on the node's <g> (and on
 its grad <text>, which gets class "grad"), and `data-from`/`data-to` on an edge's <g>. Graphviz's
 own element ids ("node1", ...) get a prefix, so that several pictures can share one page.
@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from typing import Any, NamedTuple
 
 from ..core import Node, topological_sort
-from .draw import draw_dot
+from .draw import dot_names, draw_dot
 from .files import render
 
 SVG_NS, XLINK_NS = "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"
@@ -43,7 +43,7 @@ def marked_svg(root: Node, prefix: str, **options: Any) -> MarkedSvg:
     module docstring). Every value is drawn (no Module boxes), so that each one can be highlighted."""
     nodes = topological_sort(root)
     svg = ET.fromstring(render(draw_dot(root, **{**options, "group": None}), "svg"))
-    names = {id(v): f"n{k}" for k, v in enumerate(nodes)}
+    names = dot_names(nodes)
     drawn: dict[str, ET.Element] = {}
     edges: list[ET.Element] = []
     for g in svg.iter(G):

@@ -1,60 +1,18 @@
 """notation.Names: labels, Module names (dotted, or the textbook's w1_4,2 for an MLP), gapless v1, v2, ...;
 and that draw_dot, tape, explain and the Stepper all write a node the same way.
 
-The Modules here are built as nn's are (each call inside `scope(self)`, `named_parameters` and
-`named_modules` as nn.Module has them), so autograd is tested without importing nn.
+The Modules here are built as nn's are (autograd_models.Net: each call inside `scope(self)`,
+`named_parameters` and `named_modules` as nn.Module has them), so autograd is tested without importing nn.
 """
 
 from __future__ import annotations
 
-import random
-
 import pytest
+from autograd_models import Net
 
-from autograd import Stepper, Value, draw_dot, explain, scope, tape
-from autograd.notation import ModelNames, Names, is_atom, modules_of, textbook
-
-
-class Unit:
-    def __init__(self, nin: int, rng: random.Random, act: str) -> None:
-        self.w, self.b, self.act = [Value(rng.uniform(-1, 1)) for _ in range(nin)], Value(0.1), act
-
-    def __call__(self, x: list) -> Value:
-        with scope(self):
-            z = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
-            return z if self.act == "linear" else getattr(z, self.act)()
-
-    def named_parameters(self, prefix: str = ""):
-        yield from [(f"{prefix}w.{k}", w) for k, w in enumerate(self.w)] + [(f"{prefix}b", self.b)]
-
-    def named_modules(self, prefix: str = ""):
-        yield prefix, self
-
-
-class Net:
-    """An MLP as nn builds it: layers.L.neurons.j.w.k; `names` renames the parameters (not an MLP then)."""
-
-    def __init__(self, sizes: list[int], names: str = "layers.{}.neurons.{}.") -> None:
-        rng, self.names = random.Random(0), names
-        self.layers = [[Unit(a, rng, "tanh" if i < len(sizes) - 2 else "linear") for _ in range(b)]
-                       for i, (a, b) in enumerate(zip(sizes, sizes[1:]))]
-
-    def __call__(self, x: list) -> Value:
-        with scope(self):
-            for layer in self.layers:
-                x = [unit(x) for unit in layer]
-        return x[0]
-
-    def named_parameters(self):
-        for i, layer in enumerate(self.layers):
-            for j, unit in enumerate(layer):
-                yield from unit.named_parameters(self.names.format(i, j))
-
-    def named_modules(self):
-        yield "", self
-        for i, layer in enumerate(self.layers):
-            for j, unit in enumerate(layer):
-                yield f"layers.{i}.neurons.{j}", unit
+from autograd import Stepper, Value, draw_dot, explain, tape
+from autograd.names import ModelNames, modules_of, textbook
+from autograd.notation import Names, is_atom
 
 
 def names_of(root: Value, **options) -> dict[str, Value]:

@@ -3,59 +3,21 @@ and names that come from the Modules that made the nodes, and the names legend u
 
 from __future__ import annotations
 
-import random
 import re
 import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
+from autograd_models import Net
 
-from autograd import Value, draw_dot, scope
+from autograd import Value, draw_dot
 from autograd.viz.layout import Layout
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-class Unit:
-    def __init__(self, nin: int, rng: random.Random, relu: bool) -> None:
-        self.w, self.b, self.relu = [Value(rng.uniform(-1, 1)) for _ in range(nin)], Value(0.0), relu
-
-    def __call__(self, x: list) -> Value:
-        with scope(self):
-            z = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
-            return z.relu() if self.relu else z
-
-
-class Net:
-    """An MLP as nn builds one (a scope per call; named_parameters and named_modules as nn.Module's)."""
-
-    def __init__(self, sizes: list[int]) -> None:
-        rng = random.Random(0)
-        self.layers = [[Unit(a, rng, i < len(sizes) - 2) for _ in range(b)]
-                       for i, (a, b) in enumerate(zip(sizes, sizes[1:]))]
-
-    def __call__(self, x: list) -> Value:
-        with scope(self):
-            for layer in self.layers:
-                with scope(layer):
-                    x = [unit(x) for unit in layer]
-        return x[0]
-
-    def named_parameters(self):
-        for i, layer in enumerate(self.layers):
-            for j, unit in enumerate(layer):
-                yield from [(f"layers.{i}.neurons.{j}.w.{k}", w) for k, w in enumerate(unit.w)]
-                yield f"layers.{i}.neurons.{j}.b", unit.b
-
-    def named_modules(self):
-        yield "", self
-        for i, layer in enumerate(self.layers):
-            yield f"layers.{i}", layer
-            yield from ((f"layers.{i}.neurons.{j}", unit) for j, unit in enumerate(layer))
-
-
 def batch_output(sizes: list[int]) -> tuple[Net, Value]:
-    net = Net(sizes)
+    net = Net(sizes, act="relu", bias=0.0)
     X = np.random.default_rng(0).normal(size=(4, sizes[0]))
     out = net([Value(X[:, k], requires_grad=False) for k in range(sizes[0])]).mean()
     out.backward()
