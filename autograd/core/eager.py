@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .arraymath import restore, silence
+from .arraymath import quiet
 from .node import Node
 from .op import CONST
 from .order import clear_counts, count_users, raise_cycle
@@ -31,11 +31,8 @@ from .order import clear_counts, count_users, raise_cycle
 def backward_floats(root: Node, start: Any) -> None:
     """Gradients of `root` (seeded with `start`) into the grad of every node below it. A batch's products
     that overflow give inf silently, as floats' do (numpy is kept quiet for the pass)."""
-    token = silence()
-    try:
+    with quiet():
         _backward_floats(root, start)
-    finally:
-        restore(token)
 
 
 def _backward_floats(root: Node, start: Any) -> None:
