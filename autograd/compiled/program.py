@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import ArrayMath, Value
+from ..core import ARITHMETIC_ERRORS, ArrayMath, Value
 from .backward import Backward
 from .forward import Writer
 from .graph import Group, Item, groups, rewrite
@@ -109,7 +109,10 @@ class Program:
         `arrays` are the arguments' arrays, then (if it draws) R."""
         P = self.read_parameters()
         with np.errstate(all="ignore"):  # inf and NaN as floats give them; domain errors still raise
-            saved = self._forward(P, *arrays)
+            try:
+                saved = self._forward(P, *arrays)
+            except ARITHMETIC_ERRORS as error:
+                raise self.named(error) from None
         sources = {"saved": saved, "argument": arrays, "P": [P], "C": [self.constants]}
         values = []
         for source, k, column, batch in self.outputs:  # (an output may be a leaf: an input, a parameter)
@@ -121,7 +124,23 @@ class Program:
         """d loss / d P (one float per parameter)."""
         assert self._backward is not None
         with np.errstate(all="ignore"):
-            return self._backward(P, *arrays, *saved)
+            try:
+                return self._backward(P, *arrays, *saved)
+            except ARITHMETIC_ERRORS as error:
+                raise self.named(error) from None
+
+    def named(self, error: BaseException) -> BaseException:
+        """A domain error raised in the program, saying which line of it failed (as the eager engine names
+        the op): `compiled f, line 7: log1 = log(mul1): log is defined for inputs > 0, got -2.0 at index 1`."""
+        tb, line = error.__traceback__, None
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == self.filename:
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        if line is None:
+            return error
+        text = self.source.splitlines()[line - 1].strip()
+        return type(error)(f"compiled {self.name}, line {line}: {text}: {error}").with_traceback(error.__traceback__)
 
     def accumulate(self, grads: np.ndarray) -> None:
         """Add each parameter's gradient into its `.grad`, as eager backward() does (the same float sums)."""

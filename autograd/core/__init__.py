@@ -20,7 +20,7 @@ from .define import OpDefinitionError, define_op
 from .eager import add_to_grad
 from .errors import AnomalyError, GradcheckError, GraphCycleError, describe
 from .modes import detect_anomaly, enable_grad, no_grad, scope
-from .node import UNREACHED, Node, Unreached, constant, real
+from .node import ARITHMETIC_ERRORS, UNREACHED, Node, Unreached, constant, real
 from .op import CONST, LEAF, OPS, Op
 from .order import backward_order, topological_sort
 from .samples import SummedOverSamples
@@ -31,5 +31,5 @@ __all__ = [
     "backward", "gradients", "local_derivatives", "apply_chain_rule", "zero_grad", "backward_order",
     "topological_sort", "no_grad", "enable_grad", "detect_anomaly", "scope", "AnomalyError", "GradcheckError",
     "GraphCycleError", "describe", "UNREACHED", "Unreached", "SummedOverSamples", "constant", "real", "summary",
-    "start_grad", "add_to_grad", "ArrayMath",
+    "start_grad", "add_to_grad", "ArrayMath", "ARITHMETIC_ERRORS",
 ]
