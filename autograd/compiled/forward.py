@@ -15,10 +15,6 @@ import numpy as np
 from .graph import Group, Item
 from .layout import Layout, Read, inputs_of
 
-# The arithmetic helpers of the rules, written back as operators: the program runs under one numpy error
-# state for the whole call (see Program), so it needs no helper to keep numpy quiet op by op.
-OPERATORS = {"add": ast.Add, "sub": ast.Sub, "mul": ast.Mult}
-
 
 def substitute(rule: str, names: dict[str, str]) -> str:
     """The rule's text with its variables (a, b, out) replaced by expressions, parenthesised as needed."""
@@ -28,13 +24,6 @@ def substitute(rule: str, names: dict[str, str]) -> str:
         def visit_Name(self, node: ast.Name) -> ast.AST:
             if node.id in names:
                 return ast.parse(names[node.id], mode="eval").body
-            return node
-
-        def visit_Call(self, node: ast.Call) -> ast.AST:
-            self.generic_visit(node)
-            f = node.func
-            if isinstance(f, ast.Name) and f.id in OPERATORS and len(node.args) == 2 and not node.keywords:
-                return ast.BinOp(node.args[0], OPERATORS[f.id](), node.args[1])
             return node
 
     return ast.unparse(Replace().visit(tree))

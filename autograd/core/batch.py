@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import modes
-from .arraymath import ArrayMath
+from .arraymath import ArrayMath, restore, silence
 from .builtin_ops import (
     ABS,
     ADD,
@@ -47,7 +47,6 @@ from .value import Value
 _new = object.__new__
 # The math helpers the rules call, as the rules name them.
 abs = ArrayMath.abs
-add = ArrayMath.add
 average = ArrayMath.average
 cos = ArrayMath.cos
 count = ArrayMath.count
@@ -59,7 +58,6 @@ ipow = ArrayMath.ipow
 leaky_relu = ArrayMath.leaky_relu
 log = ArrayMath.log
 logaddexp = ArrayMath.logaddexp
-mul = ArrayMath.mul
 ones = ArrayMath.ones
 pow = ArrayMath.pow
 power_rule = ArrayMath.power_rule
@@ -73,7 +71,6 @@ sin = ArrayMath.sin
 softplus = ArrayMath.softplus
 sqrt = ArrayMath.sqrt
 step = ArrayMath.step
-sub = ArrayMath.sub
 tanh = ArrayMath.tanh
 total = ArrayMath.total
 xlog = ArrayMath.xlog
@@ -101,10 +98,13 @@ class Batch(BatchNode, Value, kind="batch"):
             raise mismatch(ADD, self, operand)
         a = self.data
         b = operand.data
+        token = silence()  # numpy as quiet as floats are
         try:
-            out = add(a, b)
+            out = a + b
         except ARITHMETIC_ERRORS as error:
             raise op_error(ADD, error, (self, operand)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -138,10 +138,13 @@ class Batch(BatchNode, Value, kind="batch"):
             raise mismatch(ADD, operand, self)
         a = operand.data
         b = self.data
+        token = silence()  # numpy as quiet as floats are
         try:
-            out = add(a, b)
+            out = a + b
         except ARITHMETIC_ERRORS as error:
             raise op_error(ADD, error, (operand, self)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -174,10 +177,13 @@ class Batch(BatchNode, Value, kind="batch"):
             raise mismatch(SUB, self, operand)
         a = self.data
         b = operand.data
+        token = silence()  # numpy as quiet as floats are
         try:
-            out = sub(a, b)
+            out = a - b
         except ARITHMETIC_ERRORS as error:
             raise op_error(SUB, error, (self, operand)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -211,10 +217,13 @@ class Batch(BatchNode, Value, kind="batch"):
             raise mismatch(SUB, operand, self)
         a = operand.data
         b = self.data
+        token = silence()  # numpy as quiet as floats are
         try:
-            out = sub(a, b)
+            out = a - b
         except ARITHMETIC_ERRORS as error:
             raise op_error(SUB, error, (operand, self)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -247,10 +256,13 @@ class Batch(BatchNode, Value, kind="batch"):
             raise mismatch(MUL, self, operand)
         a = self.data
         b = operand.data
+        token = silence()  # numpy as quiet as floats are
         try:
-            out = mul(a, b)
+            out = a * b
         except ARITHMETIC_ERRORS as error:
             raise op_error(MUL, error, (self, operand)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -284,10 +296,13 @@ class Batch(BatchNode, Value, kind="batch"):
             raise mismatch(MUL, operand, self)
         a = operand.data
         b = self.data
+        token = silence()  # numpy as quiet as floats are
         try:
-            out = mul(a, b)
+            out = a * b
         except ARITHMETIC_ERRORS as error:
             raise op_error(MUL, error, (operand, self)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -308,7 +323,7 @@ class Batch(BatchNode, Value, kind="batch"):
         return link(node, MUL, operand, self)
 
     def __truediv__(self, other: Node | Scalar | np.ndarray) -> Batch:
-        """div(a, b) = a / b
+        """div(a, b) = div(a, b)
 
         d/da = 1 / b    (computed as recip(b))
         d/db = -a / b**2    (computed as -ratio2(a, b, out))
@@ -320,10 +335,13 @@ class Batch(BatchNode, Value, kind="batch"):
             raise mismatch(DIV, self, operand)
         a = self.data
         b = operand.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = div(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(DIV, error, (self, operand)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -344,7 +362,7 @@ class Batch(BatchNode, Value, kind="batch"):
         return link(node, DIV, self, operand)
 
     def __rtruediv__(self, other: Node | Scalar | np.ndarray) -> Batch:
-        """div(a, b) = a / b
+        """div(a, b) = div(a, b)
 
         (the reflected form: operand is a, self is b)
         d/da = 1 / b    (computed as recip(b))
@@ -357,10 +375,13 @@ class Batch(BatchNode, Value, kind="batch"):
             raise mismatch(DIV, operand, self)
         a = operand.data
         b = self.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = div(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(DIV, error, (operand, self)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -381,7 +402,7 @@ class Batch(BatchNode, Value, kind="batch"):
         return link(node, DIV, operand, self)
 
     def __pow__(self, other: Node | Scalar | np.ndarray) -> Batch:
-        """pow(a, b) = a ** b
+        """pow(a, b) = pow(a, b)
 
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
         d/db = a**b * log(a)    (computed as xlog(out, a, b))
@@ -393,10 +414,13 @@ class Batch(BatchNode, Value, kind="batch"):
             raise mismatch(POW, self, operand)
         a = self.data
         b = operand.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = pow(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(POW, error, (self, operand)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -417,7 +441,7 @@ class Batch(BatchNode, Value, kind="batch"):
         return link(node, POW, self, operand)
 
     def __rpow__(self, other: Node | Scalar | np.ndarray) -> Batch:
-        """pow(a, b) = a ** b
+        """pow(a, b) = pow(a, b)
 
         (the reflected form: operand is a, self is b)
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
@@ -430,10 +454,13 @@ class Batch(BatchNode, Value, kind="batch"):
             raise mismatch(POW, operand, self)
         a = operand.data
         b = self.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = pow(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(POW, error, (operand, self)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -466,10 +493,13 @@ class Batch(BatchNode, Value, kind="batch"):
             raise mismatch(IPOW, self, operand)
         a = self.data
         b = operand.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = ipow(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(IPOW, error, (self, operand)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -503,10 +533,13 @@ class Batch(BatchNode, Value, kind="batch"):
             raise mismatch(IPOW, operand, self)
         a = operand.data
         b = self.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = ipow(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(IPOW, error, (operand, self)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -539,10 +572,13 @@ class Batch(BatchNode, Value, kind="batch"):
             raise mismatch(LEAKY_RELU, self, operand)
         a = self.data
         b = operand.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = leaky_relu(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(LEAKY_RELU, error, (self, operand)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -576,10 +612,13 @@ class Batch(BatchNode, Value, kind="batch"):
             raise mismatch(LEAKY_RELU, operand, self)
         a = operand.data
         b = self.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = leaky_relu(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(LEAKY_RELU, error, (operand, self)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -612,10 +651,13 @@ class Batch(BatchNode, Value, kind="batch"):
             raise mismatch(LOGADDEXP, self, operand)
         a = self.data
         b = operand.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = logaddexp(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(LOGADDEXP, error, (self, operand)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -649,10 +691,13 @@ class Batch(BatchNode, Value, kind="batch"):
             raise mismatch(LOGADDEXP, operand, self)
         a = operand.data
         b = self.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = logaddexp(a, b)
         except ARITHMETIC_ERRORS as error:
             raise op_error(LOGADDEXP, error, (operand, self)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -678,10 +723,13 @@ class Batch(BatchNode, Value, kind="batch"):
         d/da = -1.0
         """
         a = self.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = -a
         except ARITHMETIC_ERRORS as error:
             raise op_error(NEG, error, (self,)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -705,10 +753,13 @@ class Batch(BatchNode, Value, kind="batch"):
         d/da = sign(a)
         """
         a = self.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = abs(a)
         except ARITHMETIC_ERRORS as error:
             raise op_error(ABS, error, (self,)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -732,10 +783,13 @@ class Batch(BatchNode, Value, kind="batch"):
         d/da = exp(a)    (computed as out)
         """
         a = self.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = exp(a)
         except ARITHMETIC_ERRORS as error:
             raise op_error(EXP, error, (self,)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -759,10 +813,13 @@ class Batch(BatchNode, Value, kind="batch"):
         d/da = 1 / a    (computed as recip(a))
         """
         a = self.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = log(a)
         except ARITHMETIC_ERRORS as error:
             raise op_error(LOG, error, (self,)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -786,10 +843,13 @@ class Batch(BatchNode, Value, kind="batch"):
         d/da = 1 / (2 * sqrt(a))    (computed as 0.5 * ipow(out, -1.0))
         """
         a = self.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = sqrt(a)
         except ARITHMETIC_ERRORS as error:
             raise op_error(SQRT, error, (self,)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -813,10 +873,13 @@ class Batch(BatchNode, Value, kind="batch"):
         d/da = 1 - tanh(a)**2    (computed as sech2(a))
         """
         a = self.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = tanh(a)
         except ARITHMETIC_ERRORS as error:
             raise op_error(TANH, error, (self,)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -840,10 +903,13 @@ class Batch(BatchNode, Value, kind="batch"):
         d/da = sigmoid(a) * (1 - sigmoid(a))    (computed as dsigmoid(a))
         """
         a = self.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = sigmoid(a)
         except ARITHMETIC_ERRORS as error:
             raise op_error(SIGMOID, error, (self,)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -867,10 +933,13 @@ class Batch(BatchNode, Value, kind="batch"):
         d/da = 1 if a > 0 else 0    (computed as step(a))
         """
         a = self.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = relu(a)
         except ARITHMETIC_ERRORS as error:
             raise op_error(RELU, error, (self,)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -894,10 +963,13 @@ class Batch(BatchNode, Value, kind="batch"):
         d/da = sigmoid(a)
         """
         a = self.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = softplus(a)
         except ARITHMETIC_ERRORS as error:
             raise op_error(SOFTPLUS, error, (self,)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -921,10 +993,13 @@ class Batch(BatchNode, Value, kind="batch"):
         d/da = cos(a)
         """
         a = self.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = sin(a)
         except ARITHMETIC_ERRORS as error:
             raise op_error(SIN, error, (self,)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -948,10 +1023,13 @@ class Batch(BatchNode, Value, kind="batch"):
         d/da = -sin(a)
         """
         a = self.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = cos(a)
         except ARITHMETIC_ERRORS as error:
             raise op_error(COS, error, (self,)) from None
+        finally:
+            restore(token)
         node = _new(Batch)
         node.data = out
         node.grad = UNREACHED
@@ -975,10 +1053,13 @@ class Batch(BatchNode, Value, kind="batch"):
         d/da = 1 for every sample    (computed as ones(a))
         """
         a = self.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = total(a)
         except ARITHMETIC_ERRORS as error:
             raise op_error(SUM, error, (self,)) from None
+        finally:
+            restore(token)
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED
@@ -1002,10 +1083,13 @@ class Batch(BatchNode, Value, kind="batch"):
         d/da = 1/n for every sample    (computed as ones(a) / count(a))
         """
         a = self.data
+        token = silence()  # numpy as quiet as floats are
         try:
             out = average(a)
         except ARITHMETIC_ERRORS as error:
             raise op_error(MEAN, error, (self,)) from None
+        finally:
+            restore(token)
         node = _new(Value)
         node.data = out
         node.grad = UNREACHED

@@ -12,11 +12,9 @@ from __future__ import annotations
 from .define import define_op
 from .op import OPS
 
-# The arithmetic values are helper calls, not operators, so that a batch's overflow (1e308 * 10) gives inf
-# silently as a float's does: ArrayMath's helpers keep numpy quiet (FloatMath's are the operators).
-ADD = define_op("add", "add(a, b)", ("1.0", "1.0"), symbol="+", method="__add__")
-SUB = define_op("sub", "sub(a, b)", ("1.0", "-1.0"), symbol="-", method="__sub__")
-MUL = define_op("mul", "mul(a, b)", ("b", "a"), symbol="*", method="__mul__")
+ADD = define_op("add", "a + b", ("1.0", "1.0"), symbol="+", method="__add__")
+SUB = define_op("sub", "a - b", ("1.0", "-1.0"), symbol="-", method="__sub__")
+MUL = define_op("mul", "a * b", ("b", "a"), symbol="*", method="__mul__")
 # d/db = -a / b**2 is -out / b, except where out = a / b underflowed (ratio2 keeps those bits).
 DIV = define_op("div", "div(a, b)", ("recip(b)", "-ratio2(a, b, out)"), symbol="/", notation=("1 / b", "-a / b**2"),
                 method="__truediv__")

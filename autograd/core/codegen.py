@@ -37,6 +37,7 @@ class Kind(NamedTuple):
     scalar_result: bool = False  # a reduction's result is a scalar Value (else the op's result is of this class)
     wrap: str = ""  # how the derivative of `operand` is stored when it may be a scalar node ({own}, {raw}, {X})
     literals: tuple[tuple[str, str], ...] = ()  # derivative expressions stored as another object for own-class inputs
+    quiet: bool = False  # compute the value with numpy's warnings off (1e308 * 10 is inf, silently, as for floats)
 
 
 SCALAR = Kind("Value", "FloatMath", "Value | Scalar", """
@@ -49,16 +50,16 @@ BATCH = Kind("Batch", "ArrayMath", "Node | Scalar | np.ndarray", """
             return NotImplemented
         if type(operand) is Batch and operand.data.size != self.data.size:
             raise mismatch({OP}, {A}, {B})""", scalar_result=True,
-             wrap="{own} if {X}.__class__ is Batch else summed({raw})", literals=(("1.0", "ONE"),))
+             wrap="{own} if {X}.__class__ is Batch else summed({raw})", literals=(("1.0", "ONE"),), quiet=True)
 
 METHOD = '''
     def {method}(self{params}) -> {result}:
         """{doc}"""{lift}
         a = {A}.data{load_b}
-        try:
+        {quiet}try:
             out = {value}
         except ARITHMETIC_ERRORS as error:
-            raise op_error({OP}, error, {inputs}) from None
+            raise op_error({OP}, error, {inputs}) from None{loud}
         node = _new({result})
         node.data = out
         node.grad = UNREACHED
@@ -102,6 +103,8 @@ def method_source(op: Op, kind: Kind, reflected: bool = False) -> str:
         method=name, params=f", other: {kind.operand}" if binary else "", result=result, doc=doc, OP=OP,
         lift=lift, A=A, B=B if binary else "None",
         load_b=f"\n        b = {B}.data" if binary else "", value=op.value,
+        quiet="token = silence()  # numpy as quiet as floats are\n        " if kind.quiet else "",
+        loud="\n        finally:\n            restore(token)" if kind.quiet else "",
         inputs=f"({A}, {B})" if binary else f"({A},)",
         needs_grad=f"({A}._op is not CONST or {B}._op is not CONST)" if binary else f"{A}._op is not CONST",
         d0=d[0], count_b=f"\n            {B}._pending += 1" if binary else "",

@@ -128,10 +128,7 @@ def _attach(function: Callable[..., Any], op: Op, name: str) -> None:
 def describe(op: Op) -> str:
     """An op's docstring: what it computes and its derivatives in textbook form."""
     args = ", ".join(op.inputs)
-    value = op.value
-    if value == f"{op.name}({args})" and op.arity == 2 and not str(op).isidentifier():
-        value = f"a {op} b"  # an operator's helper call (add(a, b), so that batches stay quiet) shown as a + b
-    lines = [f"{op.name}({args}) = {value}", ""]
+    lines = [f"{op.name}({args}) = {op.value}", ""]
     lines += [f"d/d{x} = {n}" + (f"    (computed as {d})" if not _same(n, d) else "")
               for x, n, d in zip(op.inputs, op.notation, op.derivatives)]
     return "\n".join(lines)

@@ -112,7 +112,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import modes
-from .arraymath import ArrayMath
+from .arraymath import ArrayMath, restore, silence
 from .builtin_ops import {OPS}
 from .errors import op_error
 from .node import ARITHMETIC_ERRORS, CONST, UNREACHED, Node, Scalar, link

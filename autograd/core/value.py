@@ -47,7 +47,6 @@ from .op import custom
 _new = object.__new__
 # The math helpers the rules call, as the rules name them.
 abs = FloatMath.abs
-add = FloatMath.add
 average = FloatMath.average
 cos = FloatMath.cos
 count = FloatMath.count
@@ -59,7 +58,6 @@ ipow = FloatMath.ipow
 leaky_relu = FloatMath.leaky_relu
 log = FloatMath.log
 logaddexp = FloatMath.logaddexp
-mul = FloatMath.mul
 ones = FloatMath.ones
 pow = FloatMath.pow
 power_rule = FloatMath.power_rule
@@ -73,7 +71,6 @@ sin = FloatMath.sin
 softplus = FloatMath.softplus
 sqrt = FloatMath.sqrt
 step = FloatMath.step
-sub = FloatMath.sub
 tanh = FloatMath.tanh
 total = FloatMath.total
 xlog = FloatMath.xlog
@@ -150,7 +147,7 @@ class Value(Node, kind="scalar"):
         a = self.data
         b = operand.data
         try:
-            out = add(a, b)
+            out = a + b
         except ARITHMETIC_ERRORS as error:
             raise op_error(ADD, error, (self, operand)) from None
         node = _new(Value)
@@ -185,7 +182,7 @@ class Value(Node, kind="scalar"):
         a = operand.data
         b = self.data
         try:
-            out = add(a, b)
+            out = a + b
         except ARITHMETIC_ERRORS as error:
             raise op_error(ADD, error, (operand, self)) from None
         node = _new(Value)
@@ -219,7 +216,7 @@ class Value(Node, kind="scalar"):
         a = self.data
         b = operand.data
         try:
-            out = sub(a, b)
+            out = a - b
         except ARITHMETIC_ERRORS as error:
             raise op_error(SUB, error, (self, operand)) from None
         node = _new(Value)
@@ -254,7 +251,7 @@ class Value(Node, kind="scalar"):
         a = operand.data
         b = self.data
         try:
-            out = sub(a, b)
+            out = a - b
         except ARITHMETIC_ERRORS as error:
             raise op_error(SUB, error, (operand, self)) from None
         node = _new(Value)
@@ -288,7 +285,7 @@ class Value(Node, kind="scalar"):
         a = self.data
         b = operand.data
         try:
-            out = mul(a, b)
+            out = a * b
         except ARITHMETIC_ERRORS as error:
             raise op_error(MUL, error, (self, operand)) from None
         node = _new(Value)
@@ -323,7 +320,7 @@ class Value(Node, kind="scalar"):
         a = operand.data
         b = self.data
         try:
-            out = mul(a, b)
+            out = a * b
         except ARITHMETIC_ERRORS as error:
             raise op_error(MUL, error, (operand, self)) from None
         node = _new(Value)
@@ -346,7 +343,7 @@ class Value(Node, kind="scalar"):
         return link(node, MUL, operand, self)
 
     def __truediv__(self, other: Value | Scalar) -> Value:
-        """div(a, b) = a / b
+        """div(a, b) = div(a, b)
 
         d/da = 1 / b    (computed as recip(b))
         d/db = -a / b**2    (computed as -ratio2(a, b, out))
@@ -380,7 +377,7 @@ class Value(Node, kind="scalar"):
         return link(node, DIV, self, operand)
 
     def __rtruediv__(self, other: Value | Scalar) -> Value:
-        """div(a, b) = a / b
+        """div(a, b) = div(a, b)
 
         (the reflected form: operand is a, self is b)
         d/da = 1 / b    (computed as recip(b))
@@ -415,7 +412,7 @@ class Value(Node, kind="scalar"):
         return link(node, DIV, operand, self)
 
     def __pow__(self, other: Value | Scalar) -> Value:
-        """pow(a, b) = a ** b
+        """pow(a, b) = pow(a, b)
 
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
         d/db = a**b * log(a)    (computed as xlog(out, a, b))
@@ -449,7 +446,7 @@ class Value(Node, kind="scalar"):
         return link(node, POW, self, operand)
 
     def __rpow__(self, other: Value | Scalar) -> Value:
-        """pow(a, b) = a ** b
+        """pow(a, b) = pow(a, b)
 
         (the reflected form: operand is a, self is b)
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
