@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .loss_checks import check_classes
+
 Seed = int | np.random.Generator | None  # an int (or None: fresh entropy) seeds a new Generator
 
 
@@ -122,7 +124,5 @@ def one_hot(labels: ArrayLike, classes: int) -> np.ndarray:
     reads per class (compiled mode passes them to the loss this way, as `classes` Batches)."""
     k = _count(classes, "classes")
     y = np.asarray(labels, dtype=float).reshape(-1)
-    if not np.all((y == np.round(y)) & (y >= 0) & (y < k)):
-        bad = sorted(set(y[~((y == np.round(y)) & (y >= 0) & (y < k))].tolist()))[:5]
-        raise ValueError(f"one_hot: labels must be whole numbers 0..{k - 1}, got {bad}")
+    check_classes(y, k, "one_hot")
     return (y[:, None] == np.arange(k)).astype(float)

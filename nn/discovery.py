@@ -72,7 +72,7 @@ def members(name: str, value: object, where: str, leaves: tuple[type, ...], out:
     in order: list and tuple items by index ('blocks.0.1'), dict items by key ('heads.left'). A leaf is not
     entered (a Module's members are its own); only leaves of the types `keep` are appended (default: all;
     () only checks). `where` names the owner in errors, e.g. 'Net'. (It fills a list rather than yielding,
-    and skips what it need not keep: fit switches modes once per minibatch, so this walk is on its path.)"""
+    and skips what it need not keep: fit, predict and evaluate switch modes, so this walk is on their path.)"""
     keep = leaves if keep is None else keep
     if isinstance(value, leaves):
         if isinstance(value, keep):
@@ -90,9 +90,13 @@ def _search(path: str, container: list[Any] | tuple[Any, ...] | dict[Any, Any], 
         return
     seen.add(id(container))
     is_dict = isinstance(container, dict)
-    if not is_dict and all(isinstance(item, leaves) for item in container):  # the common case: a list of weights
-        out.extend((f"{path}.{i}", item) for i, item in enumerate(container) if isinstance(item, keep))
-        return
+    kinds = () if is_dict else set(map(type, container))  # the common case, a list of weights: one or two types
+    if kinds and all(issubclass(kind, leaves) for kind in kinds):
+        if all(issubclass(kind, keep) for kind in kinds):
+            out.extend((f"{path}.{i}", item) for i, item in enumerate(container))
+        elif any(issubclass(kind, keep) for kind in kinds):
+            out.extend((f"{path}.{i}", item) for i, item in enumerate(container) if isinstance(item, keep))
+        return  # (nothing to keep: the Values of a Neuron on a walk for Modules, such as train/eval)
     for key, item in container.items() if isinstance(container, dict) else enumerate(container):
         if isinstance(item, PLAIN):
             continue

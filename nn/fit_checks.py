@@ -89,14 +89,15 @@ def check_fit(model: Module, X: ArrayLike, y: ArrayLike, *, loss: str | Loss, op
     _unique_names(metrics)
     if seed is not None and not isinstance(seed, np.random.Generator):
         seed = check.whole("fit", "seed (or None, or a numpy Generator)", seed, minimum=0)
-    if not model.parameters():
+    params = model.parameters()
+    if not params:
         raise ValueError(f"fit: {type(model).__name__} has no parameters to train")
     if optimizer is None:
-        optimizer = Adam(model.parameters(), lr=0.01)
+        optimizer = Adam(params, lr=0.01)
     elif not isinstance(optimizer, Optimizer):
         raise TypeError(f"fit: optimizer must be made for the model, such as SGD(model.parameters(), lr=0.1), "
                         f"got {optimizer!r}")
-    elif not {id(p) for p in model.parameters()} & {id(p) for p in optimizer.params}:
+    elif not {id(p) for p in params} & {id(p) for p in optimizer.params}:
         raise ValueError("fit: the optimizer holds none of the model's parameters (made for another model?); "
                          "make it with model.parameters()")
     if schedule is not None:

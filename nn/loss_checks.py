@@ -58,7 +58,8 @@ def label_data(y: Any) -> np.ndarray:
     return y.data if isinstance(y, Value) else np.asarray(y, dtype=float)
 
 
-def check_classes(y: np.ndarray, k: int) -> None:
-    """Class labels for k classes: whole numbers 0..k-1."""
-    if not np.all((y == np.round(y)) & (y >= 0) & (y < k)):
-        raise ValueError(f"cross_entropy: labels must be integers 0..{k - 1}, got {sorted(set(y.tolist()))[:5]}")
+def check_classes(y: np.ndarray, k: int, who: str = "cross_entropy") -> None:
+    """Class labels for k classes: whole numbers 0..k-1 (the error names `who` and up to 5 bad labels)."""
+    ok = (y == np.round(y)) & (y >= 0) & (y < k)
+    if not np.all(ok):
+        raise ValueError(f"{who}: labels must be integers 0..{k - 1}, got {sorted(set(y[~ok].tolist()))[:5]}")

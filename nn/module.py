@@ -44,8 +44,9 @@ class Module:
             if not isinstance(value, (bool, np.bool_)):
                 raise ValueError(f"{type(self).__name__}.training must be True or False, got {value!r}; "
                                  "use model.train() or model.eval()")
-            value = bool(value)
-        members(name, value, type(self).__name__, LEAVES, [], keep=())  # raises on what it cannot search
+            value = bool(value)  # (a bool holds nothing to search: no walk below, as train/eval set it per module)
+        else:
+            members(name, value, type(self).__name__, LEAVES, [], keep=())  # raises on what it cannot search
         object.__setattr__(self, name, value)
 
     def named_children(self) -> Iterator[tuple[str, Value | Module]]:

@@ -36,7 +36,8 @@ from .losses import Loss
 from .metrics import accuracy
 from .mlp import columns
 from .module import Module, in_mode
-from .optim import Optimizer, clip_grad_norm
+from .optim import Optimizer
+from .optimizer import clip_checked
 from .progress import progress_bar
 
 __all__ = ["History", "Scheduler", "batch_scores", "columns", "evaluate", "fit", "predict"]
@@ -111,7 +112,7 @@ def fit(model: Module, X: ArrayLike, y: ArrayLike, *, loss: str | Loss = "mse", 
                 optimizer.zero_grad()
                 value.backward()
                 if args.clip_norm is not None:
-                    clip_grad_norm(params, args.clip_norm)
+                    clip_checked(params, args.clip_norm)  # both checked once, before the loop
                 for name, group in groups:
                     grads = np.array([p.grad for p in group], dtype=float)
                     norms[name] += math.sqrt(float(np.dot(grads, grads))) * len(batch) / n

@@ -276,3 +276,13 @@ def test_get():
     assert losses.get(mse) is mse
     with pytest.raises(ValueError, match="nope"):
         losses.get("nope")
+
+
+def test_one_hot_and_cross_entropy_share_the_class_label_check_and_name_the_bad_labels():
+    from nn.data import one_hot
+
+    np.testing.assert_array_equal(one_hot([2, 0], 3), [[0, 0, 1], [1, 0, 0]])
+    with pytest.raises(ValueError, match=r"one_hot: labels must be integers 0\.\.2, got \[0\.5, 3\.0\]"):
+        one_hot([0, 3, 0.5, 1], 3)
+    with pytest.raises(ValueError, match=r"cross_entropy: labels must be integers 0\.\.1, got \[2\.0\]"):
+        cross_entropy([[Value(0.0), Value(1.0)], [Value(1.0), Value(0.0)]], [0, 2])

@@ -712,3 +712,19 @@ def test_repr_html_shows_own_parameters_counts_tied_ones_once_and_escapes_names(
     assert counts(neuron) == [3, 1] and ">w<" in neuron and ">3 Values<" in neuron and ">scalar<" in neuron
     dropout = nn.Dropout(0.1)._repr_html_()
     assert ">(this module)<" in dropout and ">p=0.1<" in dropout and counts(dropout) == [0]
+
+
+def test_discovery_of_lists_mixing_values_and_modules_keeps_order_for_both_walks():
+    class Mixed(Module):
+        def __init__(self) -> None:
+            self.items = [Value(1.0), Neuron(1, seed=0), Value(2.0)]
+            self.weights = [Value(3.0), Value(4.0)]
+            self.blocks = [Neuron(1, seed=1), Neuron(1, seed=2)]
+
+    m = Mixed()
+    assert [n for n, _ in m.named_modules()] == ["", "items.1", "blocks.0", "blocks.1"]
+    assert [n for n, _ in m.named_parameters()][:6] == ["items.0", "items.1.w.0", "items.1.b", "items.2",
+                                                        "weights.0", "weights.1"]
+    with in_mode(m, training=False):
+        assert not any(module.training for _, module in m.named_modules())
+    assert all(module.training for _, module in m.named_modules())
