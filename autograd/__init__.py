@@ -20,6 +20,9 @@ from .core import (
     GraphCycleError,
     Op,
     OpDefinitionError,
+    Placement,
+    Storage,
+    StoredValue,
     Value,
     backward_order,
     define_op,
@@ -41,5 +44,5 @@ __all__ = [
     "local_derivatives", "AnomalyError", "GradcheckError", "GraphCycleError",
     "draw_dot", "save_svg", "GraphvizError", "GraphvizNotFoundError", "GraphvizRenderError",
     "explain", "Explanation", "tape", "Stepper", "GraphTooBigError",
-    "compile", "CompileError", "CompileCheckError", "sampled",
+    "compile", "CompileError", "CompileCheckError", "sampled", "Storage", "StoredValue", "Placement",
 ]

@@ -103,7 +103,11 @@ def relative(a: np.ndarray, b: np.ndarray) -> float:
 
 
 class Chainrule:
-    """One chainrule MLP with its loss, compiled once, and an nn.SGD: the compiled and batch-mode steps."""
+    """One chainrule MLP with its loss, compiled once, and an nn.SGD: the compiled and batch-mode steps.
+
+    Batch mode steps a twin of the model (the same seed): compiling moves the model's parameters into
+    arrays (autograd.Storage), where batch mode reads each of them through a property, ~35% slower; the
+    row shows batch mode as it runs on the Values a model starts with."""
 
     def __init__(self, width: int, X: np.ndarray, y: np.ndarray) -> None:
         self.model = MLP(2, [width, width, 1], seed=1)
@@ -111,6 +115,8 @@ class Chainrule:
         self.loss_fn = hinge_l2(self.model)
         self.compiled = autograd.compile(self.loss_fn)
         self.opt = SGD(self.model.parameters(), lr=LR)
+        twin = MLP(2, [width, width, 1], seed=1)
+        self.twin_loss, self.twin_opt = hinge_l2(twin), SGD(twin.parameters(), lr=LR)
 
     def compiled_step(self) -> None:
         loss = self.compiled(self.X, self.y)
@@ -119,10 +125,10 @@ class Chainrule:
         self.opt.step()
 
     def eager_step(self) -> None:
-        loss = self.loss_fn(self.X, self.y)  # model(X) on the 2-D array: one graph of column Batches
-        self.opt.zero_grad()
+        loss = self.twin_loss(self.X, self.y)  # model(X) on the 2-D array: one graph of column Batches
+        self.twin_opt.zero_grad()
         loss.backward()
-        self.opt.step()
+        self.twin_opt.step()
 
     def check(self, name: str) -> tuple[float, np.ndarray, float]:
         """Compiled vs eager grads at the current parameters (recorded in `checks`): (difference, grads, loss)."""
@@ -394,9 +400,9 @@ def demo_training(samples: int, steps: int, runs: int) -> None:
           + (f"{min(torch_runs):.4f} s ({versus(total, min(torch_runs))})" if torch_runs else SKIPPED))
 
 
-PARTS = ("forward: L = compiled(X, y)", "  of which: reading P from the Values", "  of which: the numpy forward",
+PARTS = ("forward: L = compiled(X, y)", "  of which: reading P (from the storage)", "  of which: the numpy forward",
          "opt.zero_grad()", "backward: L.backward()", "  of which: the numpy backward",
-         "  of which: grads into the Values", "opt.step() (nn.SGD)")
+         "  of which: adding the grads (storage)", "opt.step() (nn.SGD)")
 
 
 def profile_parts(width: int, samples: int, budget: float) -> dict[str, float]:
@@ -448,7 +454,7 @@ def profile_parts(width: int, samples: int, budget: float) -> dict[str, float]:
 
 
 def profile(configs: list[tuple[int, int]], budget: float) -> None:
-    """Where a compiled step's time goes: forward, backward, writing grads into the Values, the optimizer."""
+    """Where a compiled step's time goes: forward, backward, adding the grads, the optimizer."""
     results = [profile_parts(width, n, budget) for width, n in configs]
     print("\n5. Profile of a compiled step: each part timed where it runs, in real steps (wall clock, min over the "
           "steps), us and share of the whole step")

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Batch, Value
+from autograd import Batch, Placement, Storage, Value
 
 from .checks import real
 
@@ -60,8 +60,12 @@ UNREACHED = Value(0.0).grad  # the grad of a Value no backward pass has reached 
 NUMBERS = (float, int, type(UNREACHED))  # the types a grad may have (UNREACHED's class is a float)
 
 
-def grad_vector(who: str, params: list[Value]) -> np.ndarray:
-    """Every parameter's grad in a float64 vector, all checked before the caller changes anything."""
+def grad_vector(who: str, params: list[Value], placement: Placement | None = None) -> np.ndarray:
+    """Every parameter's grad in a new float64 vector, all checked before the caller changes anything. With
+    the `placement` of stored parameters (see autograd.Storage), one copy from their storage's array."""
+    found = None if placement is None else placement.find()
+    if found is not None and found[0].floats(found[1]):
+        return found[0].grad[found[1]].copy()
     grads = [p.grad for p in params]
     if set(map(type, grads)) <= set(NUMBERS):  # (the fast check: a bool, a Value or a str is not among them)
         return np.array(grads, dtype=float)
@@ -90,6 +94,9 @@ class Optimizer(ABC):
         who = type(self).__name__
         self.params = parameter_list(who, params)
         self._leaves = all(p.is_leaf for p in self.params)  # (leaves stay leaves: zero_grad may just reset)
+        # where the parameters' numbers live once a compiled program has stored them: then a step is a few
+        # numpy operations on the storage's arrays, with no Python work per parameter
+        self._placement = Placement(self.params, bind=True)
         self._lr = real(who, "lr", lr, "> 0")
         self.weight_decay = real(who, "weight_decay", weight_decay, ">= 0")
         self.steps = 0
@@ -105,17 +112,31 @@ class Optimizer(ABC):
     def zero_grad(self) -> None:
         """p.zero_grad() for every parameter: for a leaf that is its grad back to "not reached" (written as
         one map over the list: this runs every step, and a compiled step is a few dozen microseconds)."""
-        if self._leaves:
+        found = self._stored()
+        if found is not None:
+            found[0].zero_grad(found[1])
+        elif self._leaves:
             deque(map(setattr, self.params, repeat("grad"), repeat(UNREACHED, len(self.params))), maxlen=0)
         else:
             deque(map(Value.zero_grad, self.params), maxlen=0)
 
     def step(self) -> None:
         """One update of every parameter from its grad (all grads are checked first)."""
+        found = self._stored()
+        if found is not None and found[0].floats(found[1]):  # stored parameters: step their arrays
+            storage, index = found
+            g = grad_vector(f"{type(self).__name__}.step", self.params, self._placement)
+            self.steps += 1
+            storage.data[index] = self.update(storage.data[index].copy(), g)
+            return
         g = grad_vector(f"{type(self).__name__}.step", self.params)
         x = np.array([p.data for p in self.params], dtype=float)
         self.steps += 1
         deque(map(setattr, self.params, repeat("data"), self.update(x, g).tolist()), maxlen=0)
+
+    def _stored(self) -> tuple[Storage, slice | np.ndarray] | None:
+        """Where the parameters' numbers live, if in one storage (leaves only: a computed node is never stored)."""
+        return self._placement.find() if self._leaves else None
 
     @abstractmethod
     def update(self, x: np.ndarray, g: np.ndarray) -> np.ndarray:
@@ -138,13 +159,18 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
     return clip_checked(parameter_list("clip_grad_norm", params), real("clip_grad_norm", "max_norm", max_norm, "> 0"))
 
 
-def clip_checked(params: list[Value], max_norm: float) -> float:
+def clip_checked(params: list[Value], max_norm: float, placement: Placement | None = None) -> float:
     """clip_grad_norm on arguments already checked: fit checks them once, not at every minibatch (the
-    parameter check costs about twice the clipping itself). The grads are still checked, as they change."""
-    grads = grad_vector("clip_grad_norm", params)
+    parameter check costs about twice the clipping itself). The grads are still checked, as they change.
+    With the parameters' `placement`, stored grads are read and scaled in their storage's array."""
+    grads = grad_vector("clip_grad_norm", params, placement)
     total = math.sqrt(float(np.dot(grads, grads)))
     if total > max_norm:
         scale = max_norm / (total + 1e-6)
+        found = None if placement is None else placement.find()
+        if found is not None and found[0].floats(found[1]):
+            found[0].grad[found[1]] = grads * scale
+            return total
         for p, g in zip(params, (grads * scale).tolist()):
             p.grad = g
     return total

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from autograd import Value
+from autograd import Placement, Value
 
 from . import checks as check
 from . import compiled as compiled_mode
@@ -37,7 +37,7 @@ from .metrics import accuracy
 from .mlp import columns
 from .module import Module, in_mode
 from .optim import Optimizer
-from .optimizer import clip_checked
+from .optimizer import clip_checked, grad_vector
 from .progress import progress_bar
 
 __all__ = ["History", "Scheduler", "batch_scores", "columns", "evaluate", "fit", "predict"]
@@ -79,7 +79,9 @@ def fit(model: Module, X: ArrayLike, y: ArrayLike, *, loss: str | Loss = "mse", 
     model, X, targets, validation = args.model, args.X, args.targets, args.validation
     loss_fn, optimizer, metrics = args.loss_fn, args.optimizer, args.metrics
     history = History()
-    params, groups = model.parameters(), _layer_groups(model)
+    params = model.parameters()
+    everything = Placement(params)  # (once compiled, the parameters are stored: their grads are read as arrays)
+    groups = [(name, group, Placement(group)) for name, group in _layer_groups(model)]
 
     def penalized(value: Value) -> Value:
         if args.l1:
@@ -96,7 +98,7 @@ def fit(model: Module, X: ArrayLike, y: ArrayLike, *, loss: str | Loss = "mse", 
     health = check_epoch(model, (X, targets), history, loss=loss_fn, out=bar.write) if args.diagnose else None
     for epoch in bar:
         order = rng.permutation(n) if args.batch_size else np.arange(n)
-        total, scores, norms = 0.0, [None] * n, {name: 0.0 for name, _ in groups}
+        total, scores, norms = 0.0, [None] * n, {name: 0.0 for name, _, _ in groups}
         with in_mode(model, training=True):  # Dropout on; the validation passes run in eval mode
             for start in range(0, n, size):
                 batch = order[start:start + size]
@@ -112,9 +114,9 @@ def fit(model: Module, X: ArrayLike, y: ArrayLike, *, loss: str | Loss = "mse", 
                 optimizer.zero_grad()
                 value.backward()
                 if args.clip_norm is not None:
-                    clip_checked(params, args.clip_norm)  # both checked once, before the loop
-                for name, group in groups:
-                    grads = np.array([p.grad for p in group], dtype=float)
+                    clip_checked(params, args.clip_norm, everything)  # both checked once, before the loop
+                for name, group, placement in groups:
+                    grads = grad_vector("fit", group, placement)
                     norms[name] += math.sqrt(float(np.dot(grads, grads))) * len(batch) / n
                 optimizer.step()
                 for i, o in zip(batch.tolist(), batch_rows):

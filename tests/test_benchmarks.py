@@ -65,7 +65,7 @@ def test_bench_compiled_quick_without_torch_and_jax():
     assert "the same 20 steps in PyTorch batched: skipped (not installed)" in out
     # 5. the profile: every part, for both configurations
     for part in ("forward: L = compiled(X, y)", "of which: the numpy forward", "backward: L.backward()",
-                 "of which: the numpy backward", "of which: grads into the Values", "opt.zero_grad()",
+                 "of which: the numpy backward", "of which: adding the grads (storage)", "opt.zero_grad()",
                  "opt.step() (nn.SGD)", "whole step"):
         assert re.search(rf"^ +{re.escape(part)}.*?( +{number} us \( *\d+%\)){{2}}$", out, re.M), part
     # 6. the program's statements, timed

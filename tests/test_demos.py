@@ -178,7 +178,7 @@ def test_digits_full_run_reaches_96_percent_on_the_test_digits(tmp_path):
     stdout = run("digits", "--out", str(tmp_path), timeout=300)
     accuracy = float(re.search(r"test accuracy: ([\d.]+)%", stdout).group(1))
     assert accuracy >= 96.0, stdout
-    assert "Z1 = X @ W1.T + b1" in stdout and "Z2 = A1 @ W2.T + b2" in stdout
+    assert "Z1 = X.dot(W1.T) + b1" in stdout and "Z2 = A1.dot(W2.T) + b2" in stdout
     assert re.search(r"compiled: [\d.]+ s for 40 epochs .*x eager batch mode\)", stdout)
 
 

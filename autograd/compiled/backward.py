@@ -3,7 +3,7 @@
 Each group's gradient array `dG` (the shape of its values) is complete once every group that
 reads it has run, which reverse depth order guarantees. An op group multiplies `dG` by the op
 table's derivative rule evaluated on whole arrays (`dZ1 = step(Z1) * dA1`); a linear group is
-the textbook's matrix backprop (`dW2 += dZ2.T @ A1`, `dA1 = dZ2 @ W2`); a sum passes `dG` to each
+the textbook's matrix backprop (`dW2 += dZ2.T.dot(A1)`, `dA1 = dZ2.dot(W2)`); a sum passes `dG` to each
 term. Contributions are added into the gradient of whatever was read (a slice, an index array,
 or, for parameters, the flat `dP` whose blocks `dW1`, `db1` are views).
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .forward import Writer, substitute
+from .forward import Writer, dot, substitute
 from .graph import Group, Item
 from .layout import Read, inputs_of
 
@@ -32,7 +32,11 @@ class Backward:
     def seed(self, root: Item) -> None:
         """d(loss)/d(loss) = 1."""
         g, d = root.group, self.grad(root.group)
-        self.lines.append(f"{d} = np.ones(1)" if g.size == 1 else f"{d} = np.zeros({g.size}); {d}[{root.column}] = 1.0")
+        if g.size == 1:
+            self.lines.append(f"{d} = ONE")
+            self.aliased.add(id(g))  # (the constant 1.0: never changed in place)
+        else:
+            self.lines.append(f"{d} = np.zeros({g.size}); {d}[{root.column}] = 1.0")
         self.ready.add(id(g))
 
     def backward(self, group: Group) -> None:
@@ -42,8 +46,7 @@ class Backward:
         if group.kind == "sum":
             if group.items[0].linear:
                 self.linear(group, d)
-            if id(group) not in self.w.biases:
-                self.terms(group, [i.terms for i in group.items], d)
+            self.terms(group, self.w.other_terms(group), d)
         else:
             self.op(group, d)
 
@@ -72,28 +75,27 @@ class Backward:
             except ValueError:
                 text = substitute(f"({rule}) * GRAD", {**reads, "GRAD": d})
             if group.batch and not x[0].batch:  # a number shared by every sample: its share summed
-                text = f"ones @ ({text})"
+                text = dot("ones", text)
             self.add(x, Read(text, text != d, full=True))
 
     def linear(self, group: Group, d: str) -> None:
-        """dW = dZ.T @ x (into dP), dx = dZ @ W: the two matrix products of a layer's backprop."""
+        """dW = dZ.T x (into dP), dx = dZ W: the two matrix products of a layer's backprop."""
         x = self.w.linear_inputs[id(group)]
         where, w = self.w.weights[id(group)]
-        size = len(inputs_of(group))
         if id(group) in self.w.biases:
             where_b, b = self.w.biases[id(group)]
-            self.lines.append(f"d{b} = dP[{where_b}]")
-            self.lines.append(f"d{b} += ones @ {d}")
-        if ":" in where:
-            self.lines.append(f"d{w} = dP[{where}].reshape({group.size}, {size})")
-            self.lines.append(f"d{w} += {d}.T @ {x.text}")
+            self.lines.append(f"d{b} = dP{where_b}")
+            self.lines.append(f"d{b} += {dot('ones', d)}")
+        if where.startswith("["):  # a view of P: its gradient is the same view of dP
+            self.lines.append(f"d{w} = dP{where}")
+            self.lines.append(f"d{w} += {dot(f'{d}.T', x.text)}")
         else:
             size_p = self.layout.parameters
-            counted = f"np.bincount({where}.ravel(), ({d}.T @ {x.text}).ravel(), minlength={size_p + 1})"
+            counted = f"np.bincount({where}.ravel(), {dot(f'{d}.T', x.text)}.ravel(), minlength={size_p + 1})"
             self.lines.append(f"dP += {counted}[:{size_p}]")  # (the last bin: weights that read the zero)
         xs = inputs_of(group)
         if any(i.needs_grad for i in xs):
-            self.add(xs, Read(f"{d} @ {w}", True))
+            self.add(xs, Read(dot(d, w), True))
 
     def terms(self, group: Group, terms: list[list[tuple[Item, float]]], d: str) -> None:
         """Each term of each member's sum receives the member's gradient (times its sign)."""
@@ -101,11 +103,13 @@ class Backward:
             flat = [(t, s, m) for m, ts in enumerate(terms) for t, s in ts if t.batch == batch and t.kind != "const"]
             if not any(t.needs_grad for t, _, _ in flat):
                 continue
-            source = d if batch or not group.batch else f"(ones @ {d})"
+            source = d if batch or not group.batch else dot("ones", d)
             part = self.layout.select(group.size, source, [m for _, _, m in flat], batch and group.batch, True)
             if not part.full:  # one member's gradient, shared by all its terms: spread it to one per term
-                axis = ", axis=1" if batch and group.batch else ""
-                part = Read(f"np.repeat({part.text}, {len(flat)}{axis})", True)
+                if batch and group.batch:
+                    part = Read(f"np.repeat({part.text}, {len(flat)}, axis=1)", True)
+                else:  # (one number for every term)
+                    part = Read(f"np.full({len(flat)}, {source}[{flat[0][2]}])", True)
             text = part.text
             if any(s < 0 for _, s, _ in flat):
                 text = f"{text} * {self.layout.constant('sign', np.array([s for _, s, _ in flat]))}"

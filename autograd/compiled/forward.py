@@ -2,7 +2,7 @@
 
 An op group evaluates the op table's value rule on whole arrays (the rule's text, with `a` and
 `b` replaced by what the group reads: `A1 = relu(Z1)`); a linear group is a matrix product
-(`Z2 = A1 @ W2.T + b2`); a sum group adds its terms with `np.add.reduceat` (or `np.bincount` for
+(`Z2 = A1.dot(W2.T) + b2`); a sum group adds its terms with `np.add.reduceat` (or `np.bincount` for
 one number per member); a reduction (`sum`, `mean` over the samples) reduces axis 0.
 """
 
@@ -13,7 +13,7 @@ import ast
 import numpy as np
 
 from .graph import Group, Item
-from .layout import Layout, Read, inputs_of
+from .layout import Layout, Read, bias_of, inputs_of
 
 
 def substitute(rule: str, names: dict[str, str]) -> str:
@@ -27,6 +27,24 @@ def substitute(rule: str, names: dict[str, str]) -> str:
             return node
 
     return ast.unparse(Replace().visit(tree))
+
+
+def dot(a: str, b: str) -> str:
+    """The matrix product a b, written `a.dot(b)`: numpy's `a @ b` is the same product, but through the
+    ufunc machinery it costs 0.5-2 us more per call, which at these sizes is most of the call."""
+    simple = isinstance(ast.parse(a, mode="eval").body, (ast.Name, ast.Subscript, ast.Attribute, ast.Call))
+    return f"{a}.dot({b})" if simple else f"({a}).dot({b})"
+
+
+def plus(*parts: str) -> str:
+    """The parts added, `a - y` where a part is a negation (a + -y is a - y exactly, in IEEE arithmetic)."""
+    return parts[0] + "".join(f" - {p[1:]}" if p.startswith("-") else f" + {p}" for p in parts[1:])
+
+
+def _block(index: np.ndarray) -> bool:
+    """Whether these parameter columns, row by row, are one run P[a:b]."""
+    start = int(index.flat[0])
+    return start >= 0 and np.array_equal(index.ravel(), np.arange(start, start + index.size))
 
 
 class Writer:
@@ -64,63 +82,79 @@ class Writer:
         if op.reduces:
             if not first.args[0].batch:  # a reduction of one number is that number
                 return f"np.array({reads[0]})"
-            total = f"ones @ {reads[0]}"  # (a sum over the samples: BLAS, faster than a strided reduce)
+            total = dot("ones", reads[0])  # (a sum over the samples: BLAS, faster than a strided reduce)
             return total if op.name == "sum" else f"{total} / n"
         return substitute(op.value, dict(zip(op.inputs, reads)))
 
     def linear(self, group: Group) -> str:
-        """`X @ W.T + b`: the x columns the members share, times the weights, plus the other terms."""
+        """`X.dot(W.T) + b`: the x columns the members share, times the weights, plus the other terms."""
         xs = inputs_of(group)
         x = self.read(xs)
-        if x.fresh:  # kept under a name, for backward's dW = dZ.T @ x
+        if x.fresh:  # kept under a name, for backward's dW = dZ.T.dot(x)
             stored = f"In{self.name(group)[1:]}"
             self.lines.append(f"{stored} = {x.text}")
             self.stored.append(stored)
             x = Read(stored, False)
         self.linear_inputs[id(group)] = x
-        w = self.weight_matrix(group, xs)
-        text = f"{x.text} @ {w}.T"
-        rest = [i.terms for i in group.items]
-        bias = [ts[0][0] for ts in rest if len(ts) == 1 and ts[0][0].kind == "param" and ts[0][1] > 0]
-        columns = [b.column for b in bias]
-        if len(bias) == group.size and columns == list(range(columns[0], columns[0] + len(columns))):
-            where, name = f"{columns[0]}:{columns[-1] + 1}", f"b{self.name(group)[1:]}"
-            self.biases[id(group)] = (where, name)
-            self.define(f"{name} = {self.params}[{where}]")
-            text += f" + {name}"
-        elif any(rest):
-            text += f" + {self.term_sum(group, rest)}"
+        biases = [bias_of(item) for item in group.items]
+        w = self.weight_matrix(group, xs, biases)
+        text = dot(x.text, f"{w}.T")
+        rest = self.other_terms(group)
+        if any(rest):
+            text = plus(text, self.term_sum(group, rest))
+        if id(group) in self.biases:
+            text = plus(text, self.biases[id(group)][1])
         return text
+
+    def other_terms(self, group: Group) -> list[list[tuple[Item, float]]]:
+        """Each member's terms besides its weight x input products and (if read as a view `b`) its bias."""
+        if id(group) not in self.biases:
+            return [i.terms for i in group.items]
+        return [[(t, sign) for t, sign in i.terms if t is not bias_of(i)] for i in group.items]
 
     def define(self, line: str) -> None:
         self.views.append(line)
         self.lines.append(line)
 
-    def weight_matrix(self, group: Group, xs: list[Item]) -> str:
-        """Name W<k> for the group's (g, k) weights: a view of P where they are one block, else gathered."""
+    def weight_matrix(self, group: Group, xs: list[Item], biases: list[Item | None]) -> str:
+        """Name W<k> for the group's (g, k) weights (and b<k> for its biases, one per member): views of P
+        where they are one block, a row per member (its weights, then its bias, as a Neuron lists them:
+        `P[0:48].reshape(16, 3)[:, :2]`), or the weights one block and the biases another; else gathered."""
         column = {id(x): j for j, x in enumerate(xs)}
         index = np.full((group.size, len(xs)), -1)
         for r, item in enumerate(group.items):
             for w, x in item.pairs:
                 index[r, column[id(x)]] = w.column
         suffix = self.name(group)[1:]
-        start = int(index[0, 0])
-        if np.array_equal(index.ravel(), np.arange(start, start + index.size)):
-            where = f"{start}:{start + index.size}"
-            self.weights[id(group)] = (where, f"W{suffix}")
-            self.define(f"W{suffix} = {self.params}[{where}].reshape{index.shape}")
-        else:
-            source = self.params
-            if (index < 0).any():  # a member lacks some x: its weight there reads a zero kept after P
-                index[index < 0] = self.layout.parameters
-                source = f"{self.params}0"
-                if not self.layout.padded:
-                    self.layout.padded = True
-                    self.define(f"{source} = np.append({self.params}, 0.0)")
-            name = self.layout.constant("IW", index)
-            self.weights[id(group)] = (name, f"W{suffix}")
-            self.define(f"W{suffix} = {source}[{name}]")
-        return f"W{suffix}"
+        W, b, k = f"W{suffix}", f"b{suffix}", len(xs)
+        has_bias = all(bias is not None for bias in biases)
+        bias_columns = np.array([bias.column for bias in biases if bias is not None])
+        if has_bias and _block(np.hstack([index, bias_columns[:, None]])):
+            rows = f"[{index[0, 0]}:{index[0, 0] + index.size + group.size}].reshape({group.size}, {k + 1})"
+            self.weights[id(group)] = (f"{rows}[:, :{k}]", W)
+            self.biases[id(group)] = (f"{rows}[:, {k}]", b)
+        elif _block(index):
+            self.weights[id(group)] = (f"[{index[0, 0]}:{index[0, 0] + index.size}].reshape{index.shape}", W)
+        if has_bias and id(group) not in self.biases and _block(bias_columns):
+            self.biases[id(group)] = (f"[{bias_columns[0]}:{bias_columns[-1] + 1}]", b)
+        viewed = id(group) in self.weights
+        if viewed:
+            self.define(f"{W} = {self.params}{self.weights[id(group)][0]}")
+        if id(group) in self.biases:
+            self.define(f"{b} = {self.params}{self.biases[id(group)][0]}")
+        if viewed:
+            return W
+        source = self.params
+        if (index < 0).any():  # a member lacks some x: its weight there reads a zero kept after P
+            index[index < 0] = self.layout.parameters
+            source = f"{self.params}0"
+            if not self.layout.padded:
+                self.layout.padded = True
+                self.define(f"{source} = np.append({self.params}, 0.0)")
+        name = self.layout.constant("IW", index)
+        self.weights[id(group)] = (name, W)
+        self.define(f"{W} = {source}[{name}]")
+        return W
 
     def term_sum(self, group: Group, terms: list[list[tuple[Item, float]]]) -> str:
         """The sum of each member's terms (items with signs), as one expression of the group's shape."""
@@ -130,6 +164,11 @@ class Writer:
             chosen = [[(t, s) for t, s in ts if t.batch == batch and t.kind != "const"] for ts in terms]
             flat = [(t, s, m) for m, ts in enumerate(chosen) for t, s in ts]
             if not flat:
+                continue
+            if (group.size > 1 and all(len(ts) == 1 for ts in chosen)
+                    and all(t is flat[0][0] and s == flat[0][1] for t, s, _ in flat)):
+                one = self.read([flat[0][0]]).text  # one node in every member's sum (`o - y`): it broadcasts
+                parts.append(one if flat[0][1] > 0 else f"-{one}")
                 continue
             values = self.read([t for t, _, _ in flat])
             text = values.text
@@ -145,7 +184,7 @@ class Writer:
             elif batch:
                 matrix = np.zeros((len(flat), group.size))
                 matrix[np.arange(len(flat)), [m for _, _, m in flat]] = 1.0
-                parts.append(f"{text} @ {self.layout.constant('M', matrix)}")
+                parts.append(dot(text, self.layout.constant("M", matrix)))
             else:
                 members = np.array([m for _, _, m in flat])
                 parts.append(f"np.bincount({self.layout.constant('member', members)}, {text}, "
@@ -154,5 +193,5 @@ class Writer:
             same = len(set(constants.tolist())) == 1
             parts.append(repr(float(constants[0])) if same else self.layout.constant("c", constants))
         if not parts or not any(t.kind != "const" for ts in terms for t, _ in ts):
-            return f"np.zeros({group.size}) + {' + '.join(parts) or '0.0'}"  # constants only
-        return " + ".join(parts)
+            return plus(f"np.zeros({group.size})", *parts) if parts else f"np.zeros({group.size}) + 0.0"
+        return plus(*parts)

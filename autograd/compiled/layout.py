@@ -1,10 +1,12 @@
 """Where every value lives in the program, and the numpy expression that reads a list of them.
 
 A group's values are one array: (n, g) for batch groups (a column per node), (g,) for scalar
-ones. Parameters are one vector `P`, read from the Values at every call, in an order chosen so
-that each layer's weights are one contiguous block (`W1 = P[0:32].reshape(16, 2)` is then a
-view, and so is its gradient `dW1`). Reading a list of nodes is a whole array, a slice, or an
-index array (a constant such as `I3`, listed at the top of the program).
+ones. Parameters are one vector `P` (a slice of their storage, read at every call), in an order
+chosen so that each layer is one contiguous block, a row per neuron: its weights, then its bias,
+as a Neuron lists them (`W1 = P[0:48].reshape(16, 3)[:, :2]` is then a view, and so are `b1`
+and the gradients `dW1`, `db1`); without biases the weights alone are the block. Reading a list
+of nodes is a whole array, a slice, or an index array (a constant such as `I3`, listed at the
+top of the program).
 """
 
 from __future__ import annotations
@@ -102,7 +104,8 @@ def _runs(items: list[Item]) -> list[tuple[Group, list[int]]]:
 
 
 def parameter_order(groups: list[Group], params: list[Item]) -> list[Item]:
-    """Parameters ordered so each linear group's weights (row by row), then its biases, are contiguous."""
+    """Parameters ordered so each linear group is one block: a row per member, its weights then its bias (as
+    a Neuron lists them), or, where some member has no bias, the weights row by row, then the biases."""
     order: list[Item] = []
     placed: set[int] = set()
 
@@ -114,17 +117,27 @@ def parameter_order(groups: list[Group], params: list[Item]) -> list[Item]:
     for g in groups:
         if g.kind == "sum" and g.items[0].linear:
             xs = inputs_of(g)
-            for item in g.items:
+            biases = [bias_of(item) for item in g.items]
+            rows = all(b is not None for b in biases)  # a row per member: its weights, then its bias
+            for item, bias in zip(g.items, biases):
                 weights = {id(x): w for w, x in item.pairs}
                 for x in xs:
                     if id(x) in weights:
                         place(weights[id(x)])
-            for item in g.items:
-                if len(item.terms) == 1 and item.terms[0][0].kind == "param" and item.terms[0][1] > 0:
-                    place(item.terms[0][0])
+                if rows and bias is not None:
+                    place(bias)
+            for bias in biases:
+                if bias is not None:
+                    place(bias)
     for p in params:
         place(p)
     return order
+
+
+def bias_of(item: Item) -> Item | None:
+    """A linear member's bias: its one parameter term, if it is added (`w . x + b`, `w . x + b - y`)."""
+    params = [(t, sign) for t, sign in item.terms if t.kind == "param"]
+    return params[0][0] if len(params) == 1 and params[0][1] > 0 else None
 
 
 def inputs_of(group: Group) -> list[Item]:

@@ -16,15 +16,16 @@ from typing import Any
 
 import numpy as np
 
-from ..core import ARITHMETIC_ERRORS, ArrayMath, Value
+from ..core import ARITHMETIC_ERRORS, ArrayMath, Placement, Storage, Value
 from .backward import Backward
 from .forward import Writer
 from .graph import Group, Item, groups, rewrite
+from .hoist import hoist
 from .layout import Layout, parameter_order
 from .trace import Trace
 
 HELPERS = {name: getattr(ArrayMath, name) for name in dir(ArrayMath) if not name.startswith("_")}
-RESERVED = {"np", "n", "ones", "P", "P0", "C", "dP", "t", "forward", "backward", *HELPERS}
+RESERVED = {"np", "n", "ones", "ONE", "P", "P0", "C", "dP", "t", "forward", "backward", *HELPERS}
 
 
 class Program:
@@ -38,6 +39,9 @@ class Program:
         work = groups(items)
         params = parameter_order(work, [i for i in items if i.kind == "param"])
         self.parameters: list[Value] = [i.node for i in params]
+        if self.parameters and Storage.bindable(self.parameters):  # P is then a slice of their storage's array
+            Storage.bind(self.parameters)
+        self.placement = Placement(self.parameters)
         layout = Layout(len(params), taken=set(RESERVED))
         self.arguments = [_identifier(a, layout) for a in arguments]
         self.samplers: list[tuple[Any, int]] = []  # (sample, how many columns of R it draws), in R's order
@@ -78,14 +82,18 @@ class Program:
         place |= {id(leaves[-2]): ("P", 0), id(leaves[-1]): ("C", 0)}
         # where each output is read from after a forward run: (array, index of that array, column, batch?)
         self.outputs = [(*place[id(i.group)], i.column, i.batch) for i in outputs]
-        weights = [line for line in writer.views if line.startswith(("W", "P0"))]  # (backward's dx = dZ @ W)
-        self.source = _source(name, self.arguments, writer.lines, weights + back.lines, saved, layout,
+        weights = [line for line in writer.views if line.startswith(("W", "P0"))]  # (backward's dx = dZ.dot(W))
+        self.constants = np.array([float(i.node.data) for i in constants])
+        samples = len(trace.inputs[0][0].data)  # (a program is for one number of samples: `ones` is a constant)
+        namespace: dict[str, Any] = {"np": np, **HELPERS, **layout.constants, "C": self.constants,
+                                     "ones": np.ones(samples), "ONE": np.ones(1)}
+        once, each = hoist(weights + back.lines, {*namespace, "n"}, local={"dP"})
+        self.source = _source(name, self.arguments, writer.lines, (samples, once, each), saved, layout,
                               self.differentiable)
         self.filename = f"<compiled {name} #{number}>"
-        self.constants = np.array([float(i.node.data) for i in constants])
-        namespace: dict[str, Any] = {"np": np, **HELPERS, **layout.constants, "C": self.constants}
         linecache.cache[self.filename] = (len(self.source), None, self.source.splitlines(True), self.filename)
-        exec(compile(self.source, self.filename, "exec"), namespace)
+        with np.errstate(all="ignore"):  # (the lines computed once run here, as the others at each call)
+            exec(compile(self.source, self.filename, "exec"), namespace)
         self._forward, self._backward = namespace["forward"], namespace.get("backward")
 
     def __str__(self) -> str:
@@ -95,8 +103,12 @@ class Program:
         return f"<Program {self.name}: {len(self.groups)} groups, {len(self.parameters)} parameters>"
 
     def read_parameters(self) -> np.ndarray:
-        """P: every parameter's current `data`."""
-        return np.array([p.data for p in self.parameters], dtype=float)
+        """P: every parameter's current `data` (a copy: a later update does not change what backward reads)."""
+        found = self.placement.find()
+        if found is None:  # (parameters of a Value subclass of the user's own are not stored)
+            return np.array([p.data for p in self.parameters], dtype=float)
+        storage, index = found
+        return storage.data[index].copy() if type(index) is slice else storage.data[index]  # (fancy: a copy)
 
     def draw(self, n: int) -> list[np.ndarray]:
         """The random input R for one call (none if the function draws nothing): one call per sampler."""
@@ -144,6 +156,10 @@ class Program:
 
     def accumulate(self, grads: np.ndarray) -> None:
         """Add each parameter's gradient into its `.grad`, as eager backward() does (the same float sums)."""
+        found = self.placement.find()
+        if found is not None:
+            found[0].add_grads(found[1], grads)
+            return
         params = self.parameters  # (Python's float additions: the same sums as numpy's, without the conversion)
         new = [p.grad + g for p, g in zip(params, grads.tolist())]
         deque(map(setattr, params, repeat("grad"), new), maxlen=0)
@@ -170,18 +186,22 @@ def _identifier(name: str, layout: Layout) -> str:
     return name
 
 
-def _source(name: str, arguments: list[str], forward: list[str], backward: list[str], saved: list[str],
-            layout: Layout, differentiable: bool) -> str:
+def _source(name: str, arguments: list[str], forward: list[str], backward: tuple[int, list[str], list[str]],
+            saved: list[str], layout: Layout, differentiable: bool) -> str:
+    """The program's text. `backward`: (n, the lines computed once, the lines of the function)."""
     args = ", ".join(["P", *arguments])
     constants = ", ".join(f"{k} ({np.asarray(v).size} entries)" for k, v in layout.constants.items())
     lines = [f"# {name}, compiled by chainrule: P holds the {layout.parameters} parameters, "
              f"{', '.join(arguments)} the inputs (n samples x columns).",
-             *([f"# constants: {constants}"] if constants else []), "",
-             f"def forward({args}):", f"    n = {arguments[0]}.shape[0]", "    ones = np.ones(n)",
+             f"# constants: ones (n entries, 1.0){', ' + constants if constants else ''}", "",
+             f"def forward({args}):", f"    n = {arguments[0]}.shape[0]",
              *(f"    {line}" for line in forward), f"    return ({', '.join(saved)}{',' if len(saved) == 1 else ''})"]
     if differentiable:
+        samples, once, each = backward
+        if once:
+            lines += ["", "", f"# computed once, as the program is made: what follows from the seed alone (here n = "
+                      f"{samples})", f"n = {samples}", *once]
         lines += ["", "", f"def backward({', '.join([args, *saved])}):", f"    n = {arguments[0]}.shape[0]",
-                  "    ones = np.ones(n)",
                   f"    dP = np.zeros({layout.parameters})",
-                  *(f"    {line}" for line in backward), "    return dP"]
+                  *(f"    {line}" for line in each), "    return dP"]
     return "\n".join(lines) + "\n"

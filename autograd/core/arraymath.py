@@ -73,6 +73,7 @@ def _quietly(f: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
 _f64 = np.float64
 _ndarray = np.ndarray
 _greater, _less = np.greater, np.less
+_empty = np.empty
 _inf, _nan = float("inf"), float("nan")
 
 
@@ -335,6 +336,8 @@ class ArrayMath:
     @staticmethod
     def step(x: Any) -> Any:
         """Heaviside step, 0 at 0 and at NaN (as FloatMath.step)."""
+        if x.__class__ is _ndarray:  # the comparison written straight into a float array: one pass, not two
+            return _greater(x, 0.0, out=_empty(x.shape))
         return _greater(x, 0.0).astype(_f64)
 
     @staticmethod

@@ -41,7 +41,7 @@ class Kind(NamedTuple):
 
 
 SCALAR = Kind("Value", "FloatMath", "Value | Scalar", """
-        operand = other if type(other) is Value else scalar_constant(other, {OP})  # a number: a constant
+        operand = other if type(other) is Value else scalar_operand(other, {OP})  # a number: a constant
         if operand is None:
             return NotImplemented""")
 BATCH = Kind("Batch", "ArrayMath", "Node | Scalar | np.ndarray", """

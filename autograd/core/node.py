@@ -30,12 +30,16 @@ _new = object.__new__
 N = TypeVar("N", bound="Node")
 Scalar = Union[float, np.floating[Any], np.integer[Any], np.bool_]  # noqa: UP007  (a number operand; a runtime alias)
 ARITHMETIC_ERRORS = (ArithmeticError, ValueError)
+SCALARS: set[type] = set()  # the scalar node classes an op takes as they are: Value and StoredValue
 
 
 class Unreached(float):
     """The grad of a node no backward pass has reached: equal to 0.0, but drawn as "—"."""
 
     __slots__ = ()
+
+    def __reduce__(self) -> str:
+        return "UNREACHED"  # a copy of a Value keeps the one UNREACHED (copy and deepcopy return it as it is)
 
 
 UNREACHED = Unreached(0.0)
@@ -77,6 +81,7 @@ class Node:
     __slots__ = ("data", "grad", "_op", "_a", "_b", "_da", "_db", "_pending", "_scope", "__weakref__", "__dict__")
     __array_ufunc__ = None  # numpy on the left of an operator defers to the node's reflected method
     kinds: ClassVar[dict[str, Any]] = {}  # "scalar" -> Value, "batch" -> Batch (see __init_subclass__)
+    repr_name: ClassVar[str] = ""  # the class name repr shows, if not the class's own (a StoredValue is a Value)
     html_display: ClassVar[Any] = None  # node -> HTML for Jupyter, set by autograd.teach (the core draws nothing)
 
     data: Any
@@ -91,6 +96,8 @@ class Node:
         super().__init_subclass__(**kwargs)
         if kind:
             Node.kinds[kind] = cls
+        if kind in ("scalar", "stored"):
+            SCALARS.add(cls)
 
     def __init__(self, data: Any, _children: tuple[Any, ...] = (), _op: str = "", label: str = "",
                  requires_grad: bool = True) -> None:
@@ -192,7 +199,7 @@ class Node:
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         op = f", op={self._op.name!r}" if self._op.name else ", constant" if self._op is CONST else ""
-        return f"{type(self).__name__}(data={self.data!r}, grad={self.grad!r}{label}{op})"
+        return f"{self.repr_name or type(self).__name__}(data={self.data!r}, grad={self.grad!r}{label}{op})"
 
     def _repr_html_(self) -> str | None:
         """Jupyter's rich display: what `Node.html_display` draws (None, the plain repr, if nothing set it)."""
@@ -210,6 +217,17 @@ def leaf(cls: type, data: Any, op: Op) -> Any:
     out._a = out._b = out._da = out._db = None
     out._pending, out._scope = 0, modes.scope_path
     return out
+
+
+def scalar_operand(x: Any, op: Op) -> Any:
+    """The other operand of a scalar op when it is not a Value: a float as a constant (the common case, first),
+    a StoredValue (a Value whose numbers live in an array) as it is, anything else through scalar_constant."""
+    kind = type(x)
+    if kind is float:
+        return leaf(Node.kinds["scalar"], x, CONST)
+    if kind in SCALARS:
+        return x
+    return scalar_constant(x, op)
 
 
 def scalar_constant(x: Any, op: Op | None = None) -> Any:

@@ -27,7 +27,7 @@ from .backward import apply_chain_rule, backward, zero_grad
 from .builtin_ops import {OPS}
 from .errors import op_error
 from .floatmath import FloatMath
-from .node import ARITHMETIC_ERRORS, CONST, UNREACHED, Node, Scalar, link, scalar_constant
+from .node import ARITHMETIC_ERRORS, CONST, UNREACHED, Node, Scalar, link, scalar_operand
 from .op import custom
 
 _new = object.__new__

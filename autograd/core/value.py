@@ -41,7 +41,7 @@ from .builtin_ops import (
 )
 from .errors import op_error
 from .floatmath import FloatMath
-from .node import ARITHMETIC_ERRORS, CONST, UNREACHED, Node, Scalar, link, scalar_constant
+from .node import ARITHMETIC_ERRORS, CONST, UNREACHED, Node, Scalar, link, scalar_operand
 from .op import custom
 
 _new = object.__new__
@@ -141,7 +141,7 @@ class Value(Node, kind="scalar"):
         d/da = 1.0
         d/db = 1.0
         """
-        operand = other if type(other) is Value else scalar_constant(other, ADD)  # a number: a constant
+        operand = other if type(other) is Value else scalar_operand(other, ADD)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = self.data
@@ -176,7 +176,7 @@ class Value(Node, kind="scalar"):
         d/da = 1.0
         d/db = 1.0
         """
-        operand = other if type(other) is Value else scalar_constant(other, ADD)  # a number: a constant
+        operand = other if type(other) is Value else scalar_operand(other, ADD)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = operand.data
@@ -210,7 +210,7 @@ class Value(Node, kind="scalar"):
         d/da = 1.0
         d/db = -1.0
         """
-        operand = other if type(other) is Value else scalar_constant(other, SUB)  # a number: a constant
+        operand = other if type(other) is Value else scalar_operand(other, SUB)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = self.data
@@ -245,7 +245,7 @@ class Value(Node, kind="scalar"):
         d/da = 1.0
         d/db = -1.0
         """
-        operand = other if type(other) is Value else scalar_constant(other, SUB)  # a number: a constant
+        operand = other if type(other) is Value else scalar_operand(other, SUB)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = operand.data
@@ -279,7 +279,7 @@ class Value(Node, kind="scalar"):
         d/da = b
         d/db = a
         """
-        operand = other if type(other) is Value else scalar_constant(other, MUL)  # a number: a constant
+        operand = other if type(other) is Value else scalar_operand(other, MUL)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = self.data
@@ -314,7 +314,7 @@ class Value(Node, kind="scalar"):
         d/da = b
         d/db = a
         """
-        operand = other if type(other) is Value else scalar_constant(other, MUL)  # a number: a constant
+        operand = other if type(other) is Value else scalar_operand(other, MUL)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = operand.data
@@ -348,7 +348,7 @@ class Value(Node, kind="scalar"):
         d/da = 1 / b    (computed as recip(b))
         d/db = -a / b**2    (computed as -ratio2(a, b, out))
         """
-        operand = other if type(other) is Value else scalar_constant(other, DIV)  # a number: a constant
+        operand = other if type(other) is Value else scalar_operand(other, DIV)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = self.data
@@ -383,7 +383,7 @@ class Value(Node, kind="scalar"):
         d/da = 1 / b    (computed as recip(b))
         d/db = -a / b**2    (computed as -ratio2(a, b, out))
         """
-        operand = other if type(other) is Value else scalar_constant(other, DIV)  # a number: a constant
+        operand = other if type(other) is Value else scalar_operand(other, DIV)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = operand.data
@@ -417,7 +417,7 @@ class Value(Node, kind="scalar"):
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
         d/db = a**b * log(a)    (computed as xlog(out, a, b))
         """
-        operand = other if type(other) is Value else scalar_constant(other, POW)  # a number: a constant
+        operand = other if type(other) is Value else scalar_operand(other, POW)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = self.data
@@ -452,7 +452,7 @@ class Value(Node, kind="scalar"):
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
         d/db = a**b * log(a)    (computed as xlog(out, a, b))
         """
-        operand = other if type(other) is Value else scalar_constant(other, POW)  # a number: a constant
+        operand = other if type(other) is Value else scalar_operand(other, POW)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = operand.data
@@ -486,7 +486,7 @@ class Value(Node, kind="scalar"):
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
         d/db = a**b * log(a)    (computed as xlog(out, a, b))
         """
-        operand = other if type(other) is Value else scalar_constant(other, IPOW)  # a number: a constant
+        operand = other if type(other) is Value else scalar_operand(other, IPOW)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = self.data
@@ -521,7 +521,7 @@ class Value(Node, kind="scalar"):
         d/da = b * a**(b - 1)    (computed as power_rule(a, b))
         d/db = a**b * log(a)    (computed as xlog(out, a, b))
         """
-        operand = other if type(other) is Value else scalar_constant(other, IPOW)  # a number: a constant
+        operand = other if type(other) is Value else scalar_operand(other, IPOW)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = operand.data
@@ -555,7 +555,7 @@ class Value(Node, kind="scalar"):
         d/da = 1 if a > 0 else b    (computed as leaky_relu(2.0 * step(a) - 1.0, -b))
         d/db = 0 if a > 0 else a    (computed as 0.0 - relu(-a))
         """
-        operand = other if type(other) is Value else scalar_constant(other, LEAKY_RELU)  # a number: a constant
+        operand = other if type(other) is Value else scalar_operand(other, LEAKY_RELU)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = self.data
@@ -590,7 +590,7 @@ class Value(Node, kind="scalar"):
         d/da = 1 if a > 0 else b    (computed as leaky_relu(2.0 * step(a) - 1.0, -b))
         d/db = 0 if a > 0 else a    (computed as 0.0 - relu(-a))
         """
-        operand = other if type(other) is Value else scalar_constant(other, LEAKY_RELU)  # a number: a constant
+        operand = other if type(other) is Value else scalar_operand(other, LEAKY_RELU)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = operand.data
@@ -624,7 +624,7 @@ class Value(Node, kind="scalar"):
         d/da = e^a / (e^a + e^b)    (computed as dlogaddexp(a, b))
         d/db = e^b / (e^a + e^b)    (computed as dlogaddexp(b, a))
         """
-        operand = other if type(other) is Value else scalar_constant(other, LOGADDEXP)  # a number: a constant
+        operand = other if type(other) is Value else scalar_operand(other, LOGADDEXP)  # a number: a constant
         if operand is None:
             if isinstance(other, Node):
                 return other._rlogaddexp(self)
@@ -661,7 +661,7 @@ class Value(Node, kind="scalar"):
         d/da = e^a / (e^a + e^b)    (computed as dlogaddexp(a, b))
         d/db = e^b / (e^a + e^b)    (computed as dlogaddexp(b, a))
         """
-        operand = other if type(other) is Value else scalar_constant(other, LOGADDEXP)  # a number: a constant
+        operand = other if type(other) is Value else scalar_operand(other, LOGADDEXP)  # a number: a constant
         if operand is None:
             return NotImplemented
         a = operand.data

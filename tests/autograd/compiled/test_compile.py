@@ -48,8 +48,9 @@ def test_the_program_reads_like_the_matrix_form() -> None:
     layers = mlp([2, 16, 16, 1])
     program = autograd.compile(hinge_l2(layers)).trace(*data(100, 2))
     text = str(program)
-    for line in ["W1 = P[0:32].reshape(16, 2)", "Z1 = X @ W1.T + b1", "A1 = relu(Z1)", "Z2 = A1 @ W2.T + b2",
-                 "dZ1 = step(Z1) * dA1", "dW2 += dZ2.T @ A1", "dA1 = dZ2 @ W2", "mul1 = P * P"]:
+    for line in ["W1 = P[0:48].reshape(16, 3)[:, :2]", "b1 = P[0:48].reshape(16, 3)[:, 2]", "Z1 = X.dot(W1.T) + b1",
+                 "A1 = relu(Z1)", "Z2 = A1.dot(W2.T) + b2", "dZ1 = step(Z1) * dA1", "dW2 += dZ2.T.dot(A1)",
+                 "dA1 = dZ2.dot(W2)", "mul1 = P * P"]:
         assert line in text, line
     assert "def forward(P, X, y):" in text and program.source == text
     assert len(program.parameters) == 337
