@@ -82,12 +82,17 @@ class Backward:
         """dW = dZ.T x (into dP), dx = dZ W: the two matrix products of a layer's backprop."""
         x = self.w.linear_inputs[id(group)]
         where, w = self.w.weights[id(group)]
+        base = "dP"
+        if id(group) in self.w.blocks:  # rows [W | b] of P: their gradient is the same rows of dP
+            where_block, block = self.w.blocks[id(group)]
+            base = f"d{block}"
+            self.lines.append(f"{base} = dP{where_block}")
         if id(group) in self.w.biases:
             where_b, b = self.w.biases[id(group)]
-            self.lines.append(f"d{b} = dP{where_b}")
+            self.lines.append(f"d{b} = {base}{where_b}")
             self.lines.append(f"d{b} += {dot('ones', d)}")
         if where.startswith("["):  # a view of P: its gradient is the same view of dP
-            self.lines.append(f"d{w} = dP{where}")
+            self.lines.append(f"d{w} = {base}{where}")
             self.lines.append(f"d{w} += {dot(f'{d}.T', x.text)}")
         else:
             size_p = self.layout.parameters

@@ -55,7 +55,7 @@ class Writer:
         self.lines: list[str] = []
         self.weights: dict[int, tuple[str, str]] = {}  # linear group -> (where in P, W name)
         self.biases: dict[int, tuple[str, str]] = {}  # linear group -> (where in P, b name), for one bias each
-        self.views: list[str] = []  # the lines defining W and b (backward repeats them)
+        self.blocks: dict[int, tuple[str, str]] = {}  # linear group -> (where in P, name) of its rows [W | b]
         self.stored: list[str] = []  # arrays other than groups' that backward reads (gathered x columns)
         self.linear_inputs: dict[int, Read] = {}  # linear group -> how it reads its x columns
 
@@ -112,10 +112,6 @@ class Writer:
             return [i.terms for i in group.items]
         return [[(t, sign) for t, sign in i.terms if t is not bias_of(i)] for i in group.items]
 
-    def define(self, line: str) -> None:
-        self.views.append(line)
-        self.lines.append(line)
-
     def weight_matrix(self, group: Group, xs: list[Item], biases: list[Item | None]) -> str:
         """Name W<k> for the group's (g, k) weights (and b<k> for its biases, one per member): views of P
         where they are one block, a row per member (its weights, then its bias, as a Neuron lists them:
@@ -130,30 +126,31 @@ class Writer:
         has_bias = all(bias is not None for bias in biases)
         bias_columns = np.array([bias.column for bias in biases if bias is not None])
         if has_bias and _block(np.hstack([index, bias_columns[:, None]])):
-            rows = f"[{index[0, 0]}:{index[0, 0] + index.size + group.size}].reshape({group.size}, {k + 1})"
-            self.weights[id(group)] = (f"{rows}[:, :{k}]", W)
-            self.biases[id(group)] = (f"{rows}[:, {k}]", b)
+            block = f"W{b}"  # (W and b side by side: Wb1)
+            end = index[0, 0] + index.size + group.size
+            self.blocks[id(group)] = (f"[{index[0, 0]}:{end}].reshape({group.size}, {k + 1})", block)
+            self.lines.append(f"{block} = {self.params}{self.blocks[id(group)][0]}")
+            self.weights[id(group)] = (f"[:, :{k}]", W)
+            self.biases[id(group)] = (f"[:, {k}]", b)
         elif _block(index):
             self.weights[id(group)] = (f"[{index[0, 0]}:{index[0, 0] + index.size}].reshape{index.shape}", W)
         if has_bias and id(group) not in self.biases and _block(bias_columns):
             self.biases[id(group)] = (f"[{bias_columns[0]}:{bias_columns[-1] + 1}]", b)
-        viewed = id(group) in self.weights
-        if viewed:
-            self.define(f"{W} = {self.params}{self.weights[id(group)][0]}")
+        base = self.blocks[id(group)][1] if id(group) in self.blocks else self.params
+        if id(group) in self.weights:  # a view
+            self.lines.append(f"{W} = {base}{self.weights[id(group)][0]}")
+        else:  # gathered
+            source = self.params
+            if (index < 0).any():  # a member lacks some x: its weight there reads a zero kept after P
+                index[index < 0] = self.layout.parameters
+                source = f"{self.params}0"
+                if not self.layout.padded:
+                    self.layout.padded = True
+                    self.lines.append(f"{source} = np.append({self.params}, 0.0)")
+            self.weights[id(group)] = (self.layout.constant("IW", index), W)
+            self.lines.append(f"{W} = {source}[{self.weights[id(group)][0]}]")
         if id(group) in self.biases:
-            self.define(f"{b} = {self.params}{self.biases[id(group)][0]}")
-        if viewed:
-            return W
-        source = self.params
-        if (index < 0).any():  # a member lacks some x: its weight there reads a zero kept after P
-            index[index < 0] = self.layout.parameters
-            source = f"{self.params}0"
-            if not self.layout.padded:
-                self.layout.padded = True
-                self.define(f"{source} = np.append({self.params}, 0.0)")
-        name = self.layout.constant("IW", index)
-        self.weights[id(group)] = (name, W)
-        self.define(f"{W} = {source}[{name}]")
+            self.lines.append(f"{b} = {base}{self.biases[id(group)][0]}")
         return W
 
     def term_sum(self, group: Group, terms: list[list[tuple[Item, float]]]) -> str:

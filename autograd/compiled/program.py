@@ -75,19 +75,19 @@ class Program:
             back.seed(root)
             for g in reversed(work):
                 back.backward(g)
-        saved = [names[id(g)] for g in work] + writer.stored
+        # backward reads the groups' arrays, gathered x columns and the weight matrices (for dx = dZ.dot(W))
+        saved = [names[id(g)] for g in work] + writer.stored + [w for _, w in writer.weights.values()]
         self.layout, self.groups = layout, [names[id(g)] for g in work]
         place = {id(g): ("saved", k) for k, g in enumerate(work)} | {id(g): ("argument", k) for k, g in
                                                                      enumerate(leaves[:-2])}
         place |= {id(leaves[-2]): ("P", 0), id(leaves[-1]): ("C", 0)}
         # where each output is read from after a forward run: (array, index of that array, column, batch?)
         self.outputs = [(*place[id(i.group)], i.column, i.batch) for i in outputs]
-        weights = [line for line in writer.views if line.startswith(("W", "P0"))]  # (backward's dx = dZ.dot(W))
         self.constants = np.array([float(i.node.data) for i in constants])
         samples = len(trace.inputs[0][0].data)  # (a program is for one number of samples: `ones` is a constant)
         namespace: dict[str, Any] = {"np": np, **HELPERS, **layout.constants, "C": self.constants,
                                      "ones": np.ones(samples), "ONE": np.ones(1)}
-        once, each = hoist(weights + back.lines, {*namespace, "n"}, local={"dP"})
+        once, each = hoist(back.lines, {*namespace, "n"}, local={"dP"})
         self.source = _source(name, self.arguments, writer.lines, (samples, once, each), saved, layout,
                               self.differentiable)
         self.filename = f"<compiled {name} #{number}>"

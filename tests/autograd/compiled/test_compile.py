@@ -48,7 +48,7 @@ def test_the_program_reads_like_the_matrix_form() -> None:
     layers = mlp([2, 16, 16, 1])
     program = autograd.compile(hinge_l2(layers)).trace(*data(100, 2))
     text = str(program)
-    for line in ["W1 = P[0:48].reshape(16, 3)[:, :2]", "b1 = P[0:48].reshape(16, 3)[:, 2]", "Z1 = X.dot(W1.T) + b1",
+    for line in ["Wb1 = P[0:48].reshape(16, 3)", "W1 = Wb1[:, :2]", "b1 = Wb1[:, 2]", "Z1 = X.dot(W1.T) + b1",
                  "A1 = relu(Z1)", "Z2 = A1.dot(W2.T) + b2", "dZ1 = step(Z1) * dA1", "dW2 += dZ2.T.dot(A1)",
                  "dA1 = dZ2.dot(W2)", "mul1 = P * P"]:
         assert line in text, line
