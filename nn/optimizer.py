@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Batch, Placement, Storage, Value
+from autograd import Batch, Placement, Value
 
 from .checks import real
 
@@ -63,8 +63,8 @@ NUMBERS = (float, int, type(UNREACHED))  # the types a grad may have (UNREACHED'
 def grad_vector(who: str, params: list[Value], placement: Placement | None = None) -> np.ndarray:
     """Every parameter's grad in a new float64 vector, all checked before the caller changes anything. With
     the `placement` of stored parameters (see autograd.Storage), one copy from their storage's array."""
-    found = None if placement is None else placement.find()
-    if found is not None and found[0].floats(found[1]):
+    found = None if placement is None else placement.with_float_grads()
+    if found is not None:
         return found[0].grad[found[1]].copy()
     grads = [p.grad for p in params]
     if set(map(type, grads)) <= set(NUMBERS):  # (the fast check: a bool, a Value or a str is not among them)
@@ -94,9 +94,9 @@ class Optimizer(ABC):
         who = type(self).__name__
         self.params = parameter_list(who, params)
         self._leaves = all(p.is_leaf for p in self.params)  # (leaves stay leaves: zero_grad may just reset)
-        # where the parameters' numbers live once a compiled program has stored them: then a step is a few
-        # numpy operations on the storage's arrays, with no Python work per parameter
-        self._placement = Placement(self.params, bind=True)
+        # where the parameters' numbers live once a compiled program has stored them (leaves only: a computed
+        # node is never stored): then a step is a few numpy operations on the storage's arrays
+        self._placement = Placement(self.params, bind=True) if self._leaves else None
         self._lr = real(who, "lr", lr, "> 0")
         self.weight_decay = real(who, "weight_decay", weight_decay, ">= 0")
         self.steps = 0
@@ -112,7 +112,7 @@ class Optimizer(ABC):
     def zero_grad(self) -> None:
         """p.zero_grad() for every parameter: for a leaf that is its grad back to "not reached" (written as
         one map over the list: this runs every step, and a compiled step is a few dozen microseconds)."""
-        found = self._stored()
+        found = None if self._placement is None else self._placement.find()
         if found is not None:
             found[0].zero_grad(found[1])
         elif self._leaves:
@@ -122,21 +122,15 @@ class Optimizer(ABC):
 
     def step(self) -> None:
         """One update of every parameter from its grad (all grads are checked first)."""
-        found = self._stored()
-        if found is not None and found[0].floats(found[1]):  # stored parameters: step their arrays
-            storage, index = found
-            g = grad_vector(f"{type(self).__name__}.step", self.params, self._placement)
-            self.steps += 1
-            storage.data[index] = self.update(storage.data[index].copy(), g)
-            return
-        g = grad_vector(f"{type(self).__name__}.step", self.params)
-        x = np.array([p.data for p in self.params], dtype=float)
+        g = grad_vector(f"{type(self).__name__}.step", self.params, self._placement)
+        found = None if self._placement is None else self._placement.find()
         self.steps += 1
-        deque(map(setattr, self.params, repeat("data"), self.update(x, g).tolist()), maxlen=0)
-
-    def _stored(self) -> tuple[Storage, slice | np.ndarray] | None:
-        """Where the parameters' numbers live, if in one storage (leaves only: a computed node is never stored)."""
-        return self._placement.find() if self._leaves else None
+        if found is not None:  # stored parameters: step their array in place
+            storage, index = found
+            storage.data[index] = self.update(storage.data[index].copy(), g)
+        else:
+            x = np.array([p.data for p in self.params], dtype=float)
+            deque(map(setattr, self.params, repeat("data"), self.update(x, g).tolist()), maxlen=0)
 
     @abstractmethod
     def update(self, x: np.ndarray, g: np.ndarray) -> np.ndarray:
@@ -167,8 +161,8 @@ def clip_checked(params: list[Value], max_norm: float, placement: Placement | No
     total = math.sqrt(float(np.dot(grads, grads)))
     if total > max_norm:
         scale = max_norm / (total + 1e-6)
-        found = None if placement is None else placement.find()
-        if found is not None and found[0].floats(found[1]):
+        found = None if placement is None else placement.with_float_grads()
+        if found is not None:
             found[0].grad[found[1]] = grads * scale
             return total
         for p, g in zip(params, (grads * scale).tolist()):

@@ -57,6 +57,7 @@ class Writer:
         self.biases: dict[int, tuple[str, str]] = {}  # linear group -> (where in P, b name), for one bias each
         self.blocks: dict[int, tuple[str, str]] = {}  # linear group -> (where in P, name) of its rows [W | b]
         self.stored: list[str] = []  # arrays other than groups' that backward reads (gathered x columns)
+        self.rest: dict[int, list[list[tuple[Item, float]]]] = {}  # linear group with a view b -> its other terms
         self.linear_inputs: dict[int, Read] = {}  # linear group -> how it reads its x columns
 
     def name(self, group: Group) -> str:
@@ -99,6 +100,8 @@ class Writer:
         biases = [bias_of(item) for item in group.items]
         w = self.weight_matrix(group, xs, biases)
         text = dot(x.text, f"{w}.T")
+        if id(group) in self.biases:  # (read as the view `b`: not one of the terms summed)
+            self.rest[id(group)] = [[(t, s) for t, s in i.terms if t is not b] for i, b in zip(group.items, biases)]
         rest = self.other_terms(group)
         if any(rest):
             text = plus(text, self.term_sum(group, rest))
@@ -108,9 +111,7 @@ class Writer:
 
     def other_terms(self, group: Group) -> list[list[tuple[Item, float]]]:
         """Each member's terms besides its weight x input products and (if read as a view `b`) its bias."""
-        if id(group) not in self.biases:
-            return [i.terms for i in group.items]
-        return [[(t, sign) for t, sign in i.terms if t is not bias_of(i)] for i in group.items]
+        return self.rest.get(id(group)) or [i.terms for i in group.items]
 
     def weight_matrix(self, group: Group, xs: list[Item], biases: list[Item | None]) -> str:
         """Name W<k> for the group's (g, k) weights (and b<k> for its biases, one per member): views of P

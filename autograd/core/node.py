@@ -220,19 +220,16 @@ def leaf(cls: type, data: Any, op: Op) -> Any:
 
 
 def scalar_operand(x: Any, op: Op) -> Any:
-    """The other operand of a scalar op when it is not a Value: a float as a constant (the common case, first),
-    a StoredValue (a Value whose numbers live in an array) as it is, anything else through scalar_constant."""
-    kind = type(x)
-    if kind is float:
-        return leaf(Node.kinds["scalar"], x, CONST)
-    if kind in SCALARS:
-        return x
-    return scalar_constant(x, op)
+    """The other operand of a scalar op when it is not a Value: a StoredValue (a Value whose numbers live in
+    an array) as it is, anything else through scalar_constant."""
+    return x if type(x) in SCALARS else scalar_constant(x, op)
 
 
 def scalar_constant(x: Any, op: Op | None = None) -> Any:
     """A number as a constant Value: how `w * 2` lifts the 2. None if x cannot take part (Python then
     asks x's own operator); an array or a complex number raises TypeError naming `op`."""
+    if type(x) is float:  # (the common case, before real()'s checks)
+        return leaf(Node.kinds["scalar"], x, CONST)
     try:
         data = real(x)
     except OverflowError as error:

@@ -140,6 +140,11 @@ class Placement:
             self.epoch = epoch
         return self.found
 
+    def with_float_grads(self) -> tuple[Storage, slice | np.ndarray] | None:
+        """find(), if every grad there is a number: then the storage's grad array stands for all of them."""
+        found = self.find()
+        return found if found is not None and found[0].floats(found[1]) else None
+
     def __getstate__(self) -> dict[str, Any]:
         """A copy looks again: its parameters are copies, plain Values (see StoredValue.__reduce_ex__)."""
         return {"params": self.params, "bind": self.bind, "epoch": -1, "found": None}
