@@ -15,6 +15,7 @@ import numpy as np
 from .forward import Writer, dot, substitute
 from .graph import Group, Item
 from .layout import Read, inputs_of
+from .trace import SUM
 
 
 class Backward:
@@ -57,7 +58,7 @@ class Backward:
         if op.reduces:
             x = [i.args[0] for i in group.items]
             if first.args[0].batch:
-                scaled = d if op.name == "sum" else f"{d} / n"
+                scaled = d if op is SUM else f"{d} / n"
                 self.add(x, Read(f"np.multiply.outer(ones, {scaled})", True))  # (n, g): the share of each sample
             else:
                 self.add(x, Read(d, False))

@@ -14,6 +14,7 @@ import numpy as np
 
 from .graph import Group, Item
 from .layout import Layout, Read, bias_of, inputs_of
+from .trace import SUM
 
 
 def substitute(rule: str, names: dict[str, str]) -> str:
@@ -84,7 +85,7 @@ class Writer:
             if not first.args[0].batch:  # a reduction of one number is that number
                 return f"np.array({reads[0]})"
             total = dot("ones", reads[0])  # (a sum over the samples: BLAS, faster than a strided reduce)
-            return total if op.name == "sum" else f"{total} / n"
+            return total if op is SUM else f"{total} / n"
         return substitute(op.value, dict(zip(op.inputs, reads)))
 
     def linear(self, group: Group) -> str:

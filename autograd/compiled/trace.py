@@ -7,7 +7,7 @@ arguments are passed as they are and frozen into the program. The graph's leaves
 into inputs (those Batches), parameters (scalar Values that require grad: read from `p.data`
 at every call) and constants (numbers, frozen). Anything the program could not recompute is an
 error that names the node: a Batch made inside the function (its samples would be frozen), a
-hand-written `_backward`.
+hand-written `_backward`, a reduction over the samples other than sum and mean.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Batch, Value, describe, enable_grad, topological_sort
+from ..core import OPS, Batch, Value, describe, enable_grad, topological_sort
 
 
 def sampled(sample: Callable[[tuple[int, ...]], np.ndarray], n: int) -> Value:
@@ -34,6 +34,7 @@ def sampled(sample: Callable[[tuple[int, ...]], np.ndarray], n: int) -> Value:
     return batch
 
 
+SUM, MEAN = OPS["sum"], OPS["mean"]  # the reductions over the samples a program writes (ones.dot(x), / n)
 SAMPLERS: weakref.WeakKeyDictionary[Value, Callable[[tuple[int, ...]], np.ndarray]] = weakref.WeakKeyDictionary()
 
 
@@ -91,6 +92,10 @@ def record(fn: Callable[..., Any], arrays: Sequence[np.ndarray], static: Sequenc
             raise CompileError(f"compile: {describe(v)} has a hand-written _backward closure, which compiled mode "
                                f"cannot read; declare the op with autograd.define_op (then it compiles), or run "
                                f"this function without compile")
+        if v.op.reduces and v.op is not SUM and v.op is not MEAN:
+            raise CompileError(f"compile: {describe(v)} is {v.op.name}, a reduction over the samples of your own; "
+                               f"compiled mode knows the samples' sum and mean only: write it with .sum() or "
+                               f".mean(), or run this function without compile")
         if v.is_leaf and isinstance(v, Batch) and id(v) not in known:
             raise CompileError(f"compile: {describe(v)} is a Batch made inside {name_of(fn)} from data, not from "
                                f"its arguments: its samples would be frozen into the program. Pass that array as an "

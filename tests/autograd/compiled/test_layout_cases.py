@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+import pytest
 from compiled_cases import assert_same_gradients
 
 import autograd
@@ -70,3 +71,13 @@ def test_a_model_and_its_optimizer_deep_copied_after_compiled_steps_train_on() -
         loss.backward()
         o.step()
     assert [p.data for p in model2.parameters()] == [p.data for p in model.parameters()]
+
+
+def test_a_reduction_of_ones_own_is_refused_by_name() -> None:
+    """Only sum and mean over the samples are compiled: another reducing op would be written as a mean."""
+    if "sum_of_squares_test" not in autograd.OPS:  # (the op table is process-wide)
+        autograd.define_op("sum_of_squares_test", "total(a * a)", ("2.0 * a",), reduces=True)
+    w = Value(1.5)
+    f = autograd.compile(lambda X: (w * X[0]).sum_of_squares_test())
+    with pytest.raises(autograd.CompileError, match="sum_of_squares_test, a reduction over the samples of your own"):
+        f(np.array([[1.0], [2.0]]))
