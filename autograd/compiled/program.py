@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import ARITHMETIC_ERRORS, ArrayMath, Placement, Storage, Value
+from ..core import ARITHMETIC_ERRORS, ArrayMath, Placement, Storage, Value, quiet
 from .backward import Backward
 from .forward import Writer
 from .graph import Group, Item, groups, rewrite
@@ -92,7 +92,7 @@ class Program:
                               self.differentiable)
         self.filename = f"<compiled {name} #{number}>"
         linecache.cache[self.filename] = (len(self.source), None, self.source.splitlines(True), self.filename)
-        with np.errstate(all="ignore"):  # (the lines computed once run here, as the others at each call)
+        with quiet():  # (the lines computed once run here, as the others at each call)
             exec(compile(self.source, self.filename, "exec"), namespace)
         self._forward, self._backward = namespace["forward"], namespace.get("backward")
 
@@ -120,7 +120,7 @@ class Program:
         """(P, the groups' arrays, the output values: a float for a scalar, an (n,) array for a batch).
         `arrays` are the arguments' arrays, then (if it draws) R."""
         P = self.read_parameters()
-        with np.errstate(all="ignore"):  # inf and NaN as floats give them; domain errors still raise
+        with quiet():  # inf and NaN as floats give them; domain errors still raise
             try:
                 saved = self._forward(P, *arrays)
             except ARITHMETIC_ERRORS as error:
@@ -135,7 +135,7 @@ class Program:
     def backward(self, P: np.ndarray, arrays: Sequence[np.ndarray], saved: tuple[np.ndarray, ...]) -> np.ndarray:
         """d loss / d P (one float per parameter)."""
         assert self._backward is not None
-        with np.errstate(all="ignore"):
+        with quiet():
             try:
                 return self._backward(P, *arrays, *saved)
             except ARITHMETIC_ERRORS as error:

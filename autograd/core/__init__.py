@@ -14,7 +14,7 @@ Modules, each importing only those above it:
     stored, storage        StoredValue, Storage, Placement: parameters whose numbers live in arrays (compiled mode)
 """
 
-from .arraymath import ArrayMath, summary
+from .arraymath import ArrayMath, quiet, summary
 from .backward import apply_chain_rule, backward, gradients, local_derivatives, start_grad, zero_grad
 from .batch import Batch
 from .define import OpDefinitionError, define_op
@@ -34,5 +34,5 @@ __all__ = [
     "backward", "gradients", "local_derivatives", "apply_chain_rule", "zero_grad", "backward_order",
     "topological_sort", "no_grad", "enable_grad", "detect_anomaly", "scope", "AnomalyError", "GradcheckError",
     "GraphCycleError", "describe", "UNREACHED", "Unreached", "SummedOverSamples", "constant", "real", "summary",
-    "start_grad", "add_to_grad", "ArrayMath", "ARITHMETIC_ERRORS", "StoredValue", "Storage", "Placement",
+    "start_grad", "add_to_grad", "ArrayMath", "ARITHMETIC_ERRORS", "quiet", "StoredValue", "Storage", "Placement",
 ]

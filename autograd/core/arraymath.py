@@ -21,7 +21,6 @@ messages, graph labels, the Stepper and explain alike: a batch is never printed 
 from __future__ import annotations
 
 import importlib
-import operator
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -56,18 +55,6 @@ class quiet:
 
     def __exit__(self, *exc: object) -> None:
         restore(self._token)
-
-
-def _quietly(f: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """f(x, y) with numpy quiet while it runs: `quiet()`'s work inline (no context manager: the batch ops' hot path)."""
-    def run(x: Any, y: Any) -> Any:
-        token = silence()
-        try:
-            return f(x, y)
-        finally:
-            restore(token)
-
-    return run
 
 
 _f64 = np.float64
@@ -133,16 +120,11 @@ def _finite_for(name: str, x: Any) -> None:
 class ArrayMath:
     """numpy implementations of the functions the op table's rules call (see FloatMath), without warnings."""
 
-    # The arithmetic ops' values (and 1 / x for rules): numpy's operators, quiet (see `_quietly`).
-    add = staticmethod(_quietly(operator.add))
-    sub = staticmethod(_quietly(operator.sub))
-    mul = staticmethod(_quietly(operator.mul))
-    _divide = _quietly(operator.truediv)
-
     @staticmethod
     def recip(x: Any) -> Any:
         """1 / x, +-inf at +-0 (IEEE, as FloatMath.recip)."""
-        return ArrayMath._divide(1.0, x)
+        with quiet():
+            return 1.0 / x
 
     @staticmethod
     def exp(x: Any) -> Any:

@@ -11,7 +11,6 @@ inf for 0 to a negative power), because a derivative may be infinite where the v
 from __future__ import annotations
 
 import math
-import operator
 
 EXP_MAX = 709.782712893384  # math.log(sys.float_info.max)
 MIN_NORMAL = 2.2250738585072014e-308  # sys.float_info.min: below it a float has fewer than 53 bits
@@ -35,12 +34,6 @@ def two_diff(x: float, y: float) -> tuple[float, float]:
 
 class FloatMath:
     """Plain-float implementations of the functions the op table's rules call."""
-
-    # The arithmetic ops' values, as helpers rather than inline operators so that ArrayMath's versions can
-    # keep numpy quiet where the result overflows (C builtins: a call costs a few ns on the hot path).
-    add = staticmethod(operator.add)
-    sub = staticmethod(operator.sub)
-    mul = staticmethod(operator.mul)
 
     @staticmethod
     def recip(x: float) -> float:

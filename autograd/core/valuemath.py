@@ -15,7 +15,6 @@ whose derivatives are the IEEE infinities again) and an undefined value as NaN t
 from __future__ import annotations
 
 import math
-import operator
 from operator import methodcaller
 from typing import Any
 
@@ -76,9 +75,6 @@ class ValueMath:
     total = staticmethod(methodcaller("sum"))
     average = staticmethod(methodcaller("mean"))
     abs = staticmethod(abs)
-    add = staticmethod(operator.add)
-    sub = staticmethod(operator.sub)
-    mul = staticmethod(operator.mul)
 
     @staticmethod
     def recip(a: Any) -> Value:
