@@ -22,6 +22,8 @@ import numpy as np
 from autograd import Value
 
 from . import checks as check
+from .data import one_hot
+from .loss_checks import stack_columns
 from .losses import Loss, binary_cross_entropy, cross_entropy, hinge, mse
 from .module import Module
 
@@ -102,10 +104,10 @@ def output_gradient(loss_fn: Loss, out: np.ndarray, y: np.ndarray, who: str) -> 
     if loss_fn is cross_entropy:
         shifted = out - out.max(axis=1, keepdims=True)
         log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        onehot = np.eye(out.shape[1])[y.astype(int)]
+        onehot = one_hot(y, out.shape[1])
         return float(-np.mean(log_p[np.arange(n), y.astype(int)])), (np.exp(log_p) - onehot) / n
     C.backward()
-    return float(C.data), np.stack([np.broadcast_to(np.asarray(v.grad, dtype=float), (n,)) for v in leaves], axis=1)
+    return float(C.data), stack_columns([v.grad for v in leaves], n)
 
 
 def weight_name(layer: int, unit: int, k: int | None) -> str:

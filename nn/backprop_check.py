@@ -18,6 +18,7 @@ from autograd import Value
 
 from . import checks as check
 from .backprop import Backprop, weight_name
+from .loss_checks import stack_columns
 from .losses import Loss
 
 
@@ -44,10 +45,8 @@ def compare_with_backward(model: Any, nb: Backprop, y: np.ndarray, loss: str | L
         C.backward()
         diffs = {"C": relative(nb.loss, C.data)}
         for i, (layer, nodes) in enumerate(zip(model.layers, zs)):
-            def column(v: Value, what: str) -> np.ndarray:
-                return np.broadcast_to(np.asarray(getattr(v, what), dtype=float), (n,))
-            diffs[f"z^{i + 1}"] = relative(nb.z[i], np.stack([column(v, "data") for v in nodes], axis=1))
-            diffs[f"delta^{i + 1}"] = relative(nb.delta[i], np.stack([column(v, "grad") for v in nodes], axis=1))
+            diffs[f"z^{i + 1}"] = relative(nb.z[i], stack_columns([v.data for v in nodes], n))
+            diffs[f"delta^{i + 1}"] = relative(nb.delta[i], stack_columns([v.grad for v in nodes], n))
             diffs[f"dC/dW^{i + 1}"] = relative(nb.dW[i], [[float(w.grad) for w in nr.w] for nr in layer.neurons])
             diffs[f"dC/db^{i + 1}"] = relative(nb.db[i], [float(nr.b.grad) for nr in layer.neurons])
         i, j, k = where

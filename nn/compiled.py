@@ -21,6 +21,7 @@ from autograd import Value
 from . import checks as check
 from . import losses
 from .data import one_hot
+from .loss_checks import stack_columns
 from .losses import Loss
 from .module import Module
 
@@ -47,20 +48,20 @@ def targets_for(loss_fn: Loss, targets: np.ndarray, outputs: int) -> np.ndarray:
 def batch_scores(output: Any, n: int) -> np.ndarray:
     """A batch-mode model output as floats: (n,) for one output (a Batch, or a compiled program's Output),
     (n, k) for a list of k of them (a scalar, which does not depend on the inputs, counts for every sample)."""
-    def column(o: Any) -> np.ndarray:
-        return np.broadcast_to(np.asarray(getattr(o, "data", o), dtype=float), (n,))
-
     if isinstance(output, (list, tuple)):
-        return np.stack([column(o) for o in output], axis=1)
-    return np.array(column(output))
+        return stack_columns([getattr(o, "data", o) for o in output], n)
+    return stack_columns([getattr(output, "data", output)], n)[:, 0]
 
 
 class Trainer:
-    """The compiled training graph of one `fit`: (loss + penalties, loss, outputs) for a minibatch."""
+    """The compiled training graph of one `fit` on (X, targets): (loss + penalties, loss, outputs) for the
+    minibatch of the given rows (the targets are made the way the traced loss reads them once, not per batch)."""
 
-    def __init__(self, model: Module, loss_fn: Loss, penalty: Any) -> None:
-        self.model, self.loss_fn = model, loss_fn
-        self.outputs = 0  # outputs per sample, learnt at the first call
+    def __init__(self, model: Module, loss_fn: Loss, penalty: Any, X: np.ndarray, targets: np.ndarray) -> None:
+        with autograd.no_grad():
+            out = model(X[:1])
+        outputs = len(out) if isinstance(out, (list, tuple)) else 1
+        self.X, self.targets = X, targets_for(loss_fn, targets, outputs)
 
         def train_graph(X: Any, T: Any) -> tuple[Value, Value, Any]:
             outputs = model(X)
@@ -69,14 +70,10 @@ class Trainer:
 
         self.program = autograd.compile(train_graph)
 
-    def __call__(self, X: np.ndarray, targets: np.ndarray) -> tuple[Any, float, np.ndarray]:
-        """(the total loss, with .backward(); the loss's value; the scores) for one minibatch."""
-        if not self.outputs:
-            with autograd.no_grad():
-                out = self.model(X[:1])
-            self.outputs = len(out) if isinstance(out, (list, tuple)) else 1
-        total, loss, outputs = self.program(X, targets_for(self.loss_fn, targets, self.outputs))
-        return total, float(loss.data), batch_scores(outputs, len(X))
+    def __call__(self, rows: np.ndarray) -> tuple[Any, float, np.ndarray]:
+        """(the total loss, with .backward(); the loss's value; the scores) for the minibatch of these rows."""
+        total, loss, outputs = self.program(self.X[rows], self.targets[rows])
+        return total, float(loss.data), batch_scores(outputs, len(rows))
 
 
 _predictors: weakref.WeakKeyDictionary[Module, tuple[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()

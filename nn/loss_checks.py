@@ -10,6 +10,7 @@ does not sum to 1. nn/losses.py holds the formulas; hinge's and binary cross-ent
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -43,11 +44,16 @@ def labels(name: str, n: int, targets: Any) -> Any:
     return y
 
 
+def stack_columns(columns: Iterable[Any], n: int) -> np.ndarray:
+    """Numbers or arrays of n samples (a number counts for every sample) as the columns of an (n, k) array."""
+    return np.stack([np.broadcast_to(np.asarray(c, dtype=float), (n,)) for c in columns], axis=1)
+
+
 def check_probabilities(columns: list[Any], k: int, n: int) -> None:
     """Targets given per class (k columns of n: one-hot or soft, as PyTorch's cross_entropy takes them)."""
     if len(columns) != k:
         raise ValueError(f"cross_entropy: {k} logits per sample but targets for {len(columns)} classes")
-    data = np.stack([np.broadcast_to(label_data(t), (n,)) for t in columns], axis=1)
+    data = stack_columns([label_data(t) for t in columns], n)
     if not (np.all(np.isfinite(data)) and np.all(data >= 0) and np.allclose(data.sum(axis=1), 1.0)):
         raise ValueError("cross_entropy: targets given per class must be probabilities (>= 0, each row summing "
                          "to 1), such as nn.data.one_hot(y, k)")

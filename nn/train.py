@@ -90,7 +90,7 @@ def fit(model: Module, X: ArrayLike, y: ArrayLike, *, loss: str | Loss = "mse", 
             value = value + losses.l2(params, args.l2)
         return value
 
-    trainer = compiled_mode.Trainer(model, loss_fn, penalized) if args.compiled else None
+    trainer = compiled_mode.Trainer(model, loss_fn, penalized, X, targets) if args.compiled else None
     n = len(X)
     rng, size = np.random.default_rng(args.seed), args.batch_size or n
     best, best_state, waited = math.inf, None, 0
@@ -103,7 +103,7 @@ def fit(model: Module, X: ArrayLike, y: ArrayLike, *, loss: str | Loss = "mse", 
             for start in range(0, n, size):
                 batch = order[start:start + size]
                 if trainer is not None:
-                    value, data_loss, rows = trainer(X[batch], targets[batch])
+                    value, data_loss, rows = trainer(batch)
                     outputs, batch_rows = None, rows.tolist()
                 else:
                     outputs, batch_rows = forward(model, X[batch], args.batch_mode)
