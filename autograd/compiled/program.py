@@ -44,12 +44,7 @@ class Program:
         self.placement = Placement(self.parameters)
         layout = Layout(len(params), taken=set(RESERVED))
         self.arguments = [_identifier(a, layout) for a in arguments]
-        self.samplers: list[tuple[Any, int]] = []  # (sample, how many columns of R it draws), in R's order
-        for sample in trace.samplers:
-            if self.samplers and self.samplers[-1][0] == sample:
-                self.samplers[-1] = (sample, self.samplers[-1][1] + 1)
-            else:
-                self.samplers.append((sample, 1))
+        self.samplers = trace.samplers  # (sample, how many columns of R it draws), in R's order
         sources = list(zip(self.arguments, trace.inputs))
         if trace.noise:
             self.arguments.append(_identifier("R", layout))  # random draws (autograd.sampled), new every call
@@ -77,18 +72,18 @@ class Program:
                 back.backward(g)
         # backward reads the groups' arrays, gathered x columns and the weight matrices (for dx = dZ.dot(W))
         saved = [names[id(g)] for g in work] + writer.stored + [w for _, w in writer.weights.values()]
-        self.layout, self.groups = layout, [names[id(g)] for g in work]
+        self.groups = [names[id(g)] for g in work]
         place = {id(g): ("saved", k) for k, g in enumerate(work)} | {id(g): ("argument", k) for k, g in
                                                                      enumerate(leaves[:-2])}
         place |= {id(leaves[-2]): ("P", 0), id(leaves[-1]): ("C", 0)}
         # where each output is read from after a forward run: (array, index of that array, column, batch?)
         self.outputs = [(*place[id(i.group)], i.column, i.batch) for i in outputs]
         self.constants = np.array([float(i.node.data) for i in constants])
-        samples = len(trace.inputs[0][0].data)  # (a program is for one number of samples: `ones` is a constant)
+        # (a program is for one number of samples: `ones` is a constant)
         namespace: dict[str, Any] = {"np": np, **HELPERS, **layout.constants, "C": self.constants,
-                                     "ones": np.ones(samples), "ONE": np.ones(1)}
+                                     "ones": np.ones(trace.samples), "ONE": np.ones(1)}
         once, each = hoist(back.lines, {*namespace, "n"}, local={"dP"})
-        self.source = _source(name, self.arguments, writer.lines, (samples, once, each), saved, layout,
+        self.source = _source(name, self.arguments, writer.lines, (trace.samples, once, each), saved, layout,
                               self.differentiable)
         self.filename = f"<compiled {name} #{number}>"
         linecache.cache[self.filename] = (len(self.source), None, self.source.splitlines(True), self.filename)

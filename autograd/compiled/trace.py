@@ -51,8 +51,7 @@ class Trace:
     structure: Any  # how to rebuild fn's return value from `outputs` (see flatten / rebuild)
     inputs: list[list[Value]]  # per array argument, its column Batches (one for a 1-D array)
     noise: list[Value]  # Batches made by `sampled`, drawn again at every call (grouped by their sampler)
-    samplers: list[Callable[[tuple[int, ...]], np.ndarray]]  # the sampler of each of them
-    parameters: list[Value]  # scalar Values that require grad, in first-use order
+    samplers: list[tuple[Callable[[tuple[int, ...]], np.ndarray], int]]  # (sampler, how many of `noise` in a row)
     samples: int  # n, the number of samples of every array argument
 
 
@@ -81,12 +80,13 @@ def record(fn: Callable[..., Any], arrays: Sequence[np.ndarray], static: Sequenc
         raise CompileError(f"compile: {name_of(fn)} returned {result!r}; it must return a Value (the loss), or a "
                            "tuple whose first item is the loss and whose other items are Values or lists of Values")
     nodes: list[Any] = topological_sort(*outputs)
-    drawn = [(v, SAMPLERS[v]) for v in nodes if v.is_leaf and v in SAMPLERS]
-    first = [next(k for k, (_, f) in enumerate(drawn) if f == g) for _, g in drawn]
-    ordered = [pair for _, _, pair in sorted(zip(first, range(len(drawn)), drawn), key=lambda t: t[:2])]
-    noise, samplers = [v for v, _ in ordered], [f for _, f in ordered]  # grouped by sampler, stable
+    drawn: dict[Any, list[Value]] = {}  # sampler -> its Batches, samplers in first-use order
+    for v in nodes:
+        if v.is_leaf and v in SAMPLERS:
+            drawn.setdefault(SAMPLERS[v], []).append(v)
+    noise = [v for batches in drawn.values() for v in batches]
+    samplers = [(sample, len(batches)) for sample, batches in drawn.items()]
     known = {id(x) for cols in inputs for x in cols} | {id(v) for v in noise}
-    parameters = []
     for v in nodes:
         if v.has_custom_backward:
             raise CompileError(f"compile: {describe(v)} has a hand-written _backward closure, which compiled mode "
@@ -100,9 +100,7 @@ def record(fn: Callable[..., Any], arrays: Sequence[np.ndarray], static: Sequenc
             raise CompileError(f"compile: {describe(v)} is a Batch made inside {name_of(fn)} from data, not from "
                                f"its arguments: its samples would be frozen into the program. Pass that array as an "
                                f"argument, or compute it with Value ops from the arguments")
-        if v.is_leaf and not v.is_constant and not isinstance(v, Batch):
-            parameters.append(v)
-    return Trace(nodes, outputs, structure, inputs, noise, samplers, parameters, n)
+    return Trace(nodes, outputs, structure, inputs, noise, samplers, n)
 
 
 def flatten(result: Any, into: list[Value]) -> Any:
