@@ -16,36 +16,40 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 
-from autograd import Value
+from autograd import OPS, Value
+from autograd.core import ArrayMath
 
 from . import checks as check
 from .data import one_hot
 from .loss_checks import stack_columns
 from .losses import Loss, binary_cross_entropy, cross_entropy, hinge, mse
 from .module import Module
+from .torch_bridge import to_arrays
 
 LEAKY = inspect.signature(Value.leaky_relu).parameters["slope"].default  # the slope a leaky_relu Neuron uses
 
 
 def activate(activation: str, z: np.ndarray) -> np.ndarray:
-    """act(z) with numpy, for the activations a Neuron has (a sigmoid that cannot overflow)."""
-    if activation == "sigmoid":
-        e = np.exp(-np.abs(z))
-        return np.where(z >= 0, 1.0, e) / (1.0 + e)
-    return {"relu": lambda: np.maximum(z, 0.0), "tanh": lambda: np.tanh(z), "linear": lambda: z,
-            "leaky_relu": lambda: np.where(z > 0, z, LEAKY * z)}[activation]()
+    """act(z) on arrays: the op table's value rule for the activation (the one eager backward runs)."""
+    if activation == "linear":
+        return z
+    value, _ = OPS[activation].rules(ArrayMath)
+    return value(z, LEAKY) if activation == "leaky_relu" else value(z)
 
 
 def slope(activation: str, z: np.ndarray) -> np.ndarray:
-    """act'(z), in the stable forms the op table uses (1 - tanh^2 would be 0 where the truth is 1e-20)."""
-    if activation in ("tanh", "sigmoid"):
-        t = np.exp(-2.0 * np.abs(z)) if activation == "tanh" else np.exp(-np.abs(z))
-        return (4.0 * t if activation == "tanh" else t) / (1.0 + t) ** 2
-    return {"relu": lambda: (z > 0).astype(float), "linear": lambda: np.ones_like(z),
-            "leaky_relu": lambda: np.where(z > 0, 1.0, LEAKY)}[activation]()
+    """act'(z) on arrays: the op table's derivative rule, in its stable form (1 - tanh^2 would be 0 where the
+    truth is 1e-20), so the books' deltas here and backward()'s agree by construction."""
+    if activation == "linear":
+        return np.ones_like(z)
+    value, (d, *_) = OPS[activation].rules(ArrayMath)
+    if activation == "leaky_relu":
+        return d(z, LEAKY, value(z, LEAKY))
+    return d(z, value(z))
 
 
 @dataclass
@@ -73,8 +77,7 @@ def backprop(model: Module, X: np.ndarray, y: np.ndarray, loss: str | Loss = "ms
     if not isinstance(layers, list) or not all(hasattr(layer, "neurons") for layer in layers):
         raise TypeError(f"{who}: needs an MLP (layers of neurons with w, b and an activation), got "
                         f"{type(model).__name__}; build it with nn.MLP(nin, [sizes])")
-    W = [np.array([[w.data for w in n.w] for n in layer.neurons], dtype=float) for layer in layers]
-    b = [np.array([n.b.data for n in layer.neurons], dtype=float) for layer in layers]
+    W, b = (list(arrays) for arrays in zip(*to_arrays(cast(Any, model))))  # (an MLP's layers: checked above)
     acts = [layer.neurons[0].activation for layer in layers]
     z, a = [], [X]
     with np.errstate(all="ignore"):  # a NaN or an overflow is reported by `diagnose`, not as a warning
