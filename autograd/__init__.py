@@ -15,6 +15,7 @@ from .compiled import CompileCheckError, CompileError, compile, sampled
 from .core import (
     OPS,
     AnomalyError,
+    ArrayMath,
     Batch,
     GradcheckError,
     GraphCycleError,
@@ -45,4 +46,5 @@ __all__ = [
     "draw_dot", "save_svg", "GraphvizError", "GraphvizNotFoundError", "GraphvizRenderError",
     "explain", "Explanation", "tape", "Stepper", "GraphTooBigError",
     "compile", "CompileError", "CompileCheckError", "sampled", "Storage", "StoredValue", "Placement",
+    "ArrayMath",
 ]

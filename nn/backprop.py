@@ -20,8 +20,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from autograd import OPS, Value
-from autograd.core import ArrayMath
+from autograd import OPS, ArrayMath, Value
 
 from . import checks as check
 from .data import one_hot
