@@ -28,10 +28,12 @@ class StoredValue(Value, kind="stored"):
     repr_name = "Value"  # it is a Value to its user: repr and messages say so
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Refused: Storage.bind makes a Value a StoredValue in place."""
         raise TypeError("StoredValue is made by Storage.bind (compile does it), not directly: make a Value")
 
     @property
     def data(self) -> float:
+        """The number: entry i of the storage's `data` array (setting it takes a real number)."""
         storage, i = self._home
         return storage.numbers[i]
 
@@ -47,6 +49,7 @@ class StoredValue(Value, kind="stored"):
 
     @property
     def grad(self) -> Any:
+        """The gradient: entry i of the storage's `grad` array, UNREACHED until a backward pass reaches it."""
         storage, i = self._home
         if not storage.flags[i]:
             return UNREACHED
